@@ -98,7 +98,11 @@ class ChromaSettings(BaseModel):
     )
     port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     ssl: bool = Field(False, description="Use https for the Chroma server.")
-    collection: str = Field("articles", description="Collection name.")
+    collection: str = Field(
+        "articles",
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,60}[a-zA-Z0-9]$",
+        description="Collection name (3-62 characters: letters, digits, . _ -).",
+    )
 
     @property
     def mode(self) -> Literal["embedded", "server"]:

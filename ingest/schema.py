@@ -46,10 +46,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def make_chunk_id(source: str, chunk_index: int, text: str) -> str:
+def make_chunk_id(source: str, chunk_index: int, text: str, doc_hash: str = "") -> str:
     """Deterministic id of a chunk: the same file and text give the same id.
 
     Including the source keeps identical passages of two files apart; including
-    the position keeps a passage repeated inside one article apart.
+    the position keeps a passage repeated inside one article apart; including
+    the article's ``doc_hash`` gives every version of an article its own ids,
+    so a new version can be written beside the old one and switched atomically.
     """
-    return content_hash(f"{source}\x00{chunk_index}\x00{text}")[:32]
+    return content_hash(f"{source}\x00{doc_hash}\x00{chunk_index}\x00{text}")[:32]

@@ -1,0 +1,155 @@
+"""DocumentIndex: consistent writes, crash recovery, fusion, and the writer lock."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+
+import pytest
+from langchain_core.documents import Document
+
+from ingest import schema
+from vectorstore.embeddings import HashingEmbeddings
+from vectorstore.errors import StoreLocked
+from vectorstore.index import DocumentIndex, FusionWeights, date_number
+from vectorstore.lexical import LexicalIndex, lexical_features
+from vectorstore.locking import WriterLock
+from vectorstore.store import InMemoryStore
+
+
+def _article(source: str, texts: list[str], date: str = "") -> tuple[Document, list[Document]]:
+    full = "\n\n".join(texts)
+    meta = {
+        schema.SOURCE: source,
+        schema.FILE_NAME: source.rsplit("/", 1)[-1],
+        schema.TITLE: texts[0][:30],
+        schema.OUTLET: "",
+        schema.DATE: date,
+        schema.DOC_HASH: schema.content_hash(full),
+    }
+    chunks, pos = [], 0
+    for i, t in enumerate(texts):
+        start = full.index(t, pos)
+        chunks.append(
+            Document(t, metadata={**meta, schema.CHUNK_INDEX: i, schema.START: start, schema.END: start + len(t)})
+        )
+        pos = start + len(t)
+    return Document(full, metadata=meta), chunks
+
+
+@pytest.fixture
+def index(tmp_path) -> DocumentIndex:
+    return DocumentIndex(HashingEmbeddings(), InMemoryStore("fake"), LexicalIndex(tmp_path / "lex"))
+
+
+def test_write_statuses(index):
+    art, chunks = _article("/a.txt", ["Hà Nội tăng trưởng 7,5%", "Quy hoạch đô thị"])
+    assert index.write_article(art, chunks).status == "added"
+    assert index.write_article(art, chunks).status == "unchanged"
+    art2, chunks2 = _article("/a.txt", ["Hà Nội tăng trưởng 8%", "Quy hoạch đô thị"])
+    res = index.write_article(art2, chunks2)
+    assert (res.status, res.chunks_added, res.chunks_removed) == ("updated", 2, 2)
+    assert index.store.count() == 2
+
+
+def test_chunk_ids_are_deterministic(tmp_path):
+    ids = []
+    for run in range(2):
+        idx = DocumentIndex(HashingEmbeddings(), InMemoryStore("fake"), LexicalIndex(tmp_path / f"l{run}"))
+        art, chunks = _article("/a.txt", ["một", "hai"])
+        idx.write_article(art, chunks)
+        ids.append(sorted(c.id for c in idx.store.get()))
+    assert ids[0] == ids[1]
+
+
+def test_interrupted_write_leaves_nothing_visible_and_recovers(index):
+    """Chunks upserted without the manifest switch (a crash) are invisible; re-ingest heals."""
+    old, old_chunks = _article("/a.txt", ["phiên bản cũ về giao thông"])
+    index.write_article(old, old_chunks)
+    new, new_chunks = _article("/a.txt", ["phiên bản mới về giao thông"])
+    # simulate a crash after step 1 of the write (chunks in, manifest not switched)
+    store = index.store
+    real = store.set_manifest
+    store.set_manifest = lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        index.write_article(new, new_chunks)
+    store.set_manifest = real
+    index._invalidate()
+    texts = [h.chunk.text for h in index.search("phiên bản giao thông", 5)]
+    assert texts == ["phiên bản cũ về giao thông"]
+    index.write_article(new, new_chunks)
+    assert [h.chunk.text for h in index.search("phiên bản giao thông", 5)] == ["phiên bản mới về giao thông"]
+    assert store.count() == 1
+
+
+def test_folded_query_leans_on_lexical_side(index):
+    for i, text in enumerate(["Thành phố Hà Nội tăng trưởng kinh tế", "Đà Nẵng phát triển du lịch biển"]):
+        art, chunks = _article(f"/{i}.txt", [text])
+        index.write_article(art, chunks)
+    hits = index.search("da nang du lich", 2)
+    assert hits[0].chunk.metadata["source"] == "/1.txt"
+    assert hits[0].lexical_rank == 1 and hits[0].dense_rank is not None
+
+
+def test_fusion_weights_reorder(tmp_path):
+    idx = DocumentIndex(
+        HashingEmbeddings(),
+        InMemoryStore("fake"),
+        LexicalIndex(tmp_path / "lex"),
+        fusion=FusionWeights(dense=0.0, lexical=1.0, folded_lexical=1.0),
+    )
+    art, chunks = _article("/a.txt", ["ùn tắc giao thông", "trật tự đô thị"])
+    idx.write_article(art, chunks)
+    hits = idx.search("ùn tắc", 2)
+    assert [h.chunk.text for h in hits] == ["ùn tắc giao thông", "trật tự đô thị"]
+    assert hits[0].lexical_rank == 1
+    assert hits[1].score == 0.0 and hits[1].lexical_rank is None  # found by the dense side only
+
+
+def test_lexical_index_persists_and_is_not_rebuilt_per_query(tmp_path):
+    idx = DocumentIndex(HashingEmbeddings(), InMemoryStore("fake"), LexicalIndex(tmp_path / "lex"))
+    art, chunks = _article("/a.txt", ["ùn tắc giao thông", "trật tự đô thị"])
+    idx.write_article(art, chunks)
+    idx.search("giao thong", 1)
+    built = idx.lexical._bm25
+    idx.search("trat tu", 1)
+    assert idx.lexical._bm25 is built
+    fresh = LexicalIndex(tmp_path / "lex")
+    assert fresh.sync(idx.fingerprint(), lambda: iter(())) is False  # loaded from disk, same fingerprint
+    assert len(fresh) == 2
+
+
+def test_lexical_features_fold_and_bigrams():
+    assert lexical_features("Đảng bộ", folded=True) == ["dang", "bo", "dang_bo"]
+    assert lexical_features("Đảng bộ", folded=False, bigrams=False) == ["đảng", "bộ"]
+
+
+def test_date_number():
+    assert date_number("2023-11-24") == 20231124
+    assert date_number("bad") == 0
+
+
+def _hold_lock(path, ready, release):
+    lock = WriterLock(path)
+    with lock.hold():
+        ready.set()
+        release.wait(10)
+
+
+def test_second_writer_process_gets_a_clear_message(tmp_path):
+    ctx = mp.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    p = ctx.Process(target=_hold_lock, args=(tmp_path / "write.lock", ready, release))
+    p.start()
+    try:
+        assert ready.wait(30)
+        t0 = time.monotonic()
+        with pytest.raises(StoreLocked, match="Another process .*pid"):
+            with WriterLock(tmp_path / "write.lock", timeout=0.5).hold():
+                pass
+        assert time.monotonic() - t0 < 5
+    finally:
+        release.set()
+        p.join(10)
+    with WriterLock(tmp_path / "write.lock", timeout=0.5).hold():
+        pass

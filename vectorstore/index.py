@@ -1,0 +1,341 @@
+"""The document index: embeds chunks, writes them consistently, searches them.
+
+Writes follow one order so that readers always see a whole version of an
+article and an interrupted write leaves nothing visible behind:
+
+1. upsert the new version's chunks (ids derive from content and ``doc_hash``);
+2. switch the source's manifest record to the new ``doc_hash`` (one write);
+3. delete chunks of the source whose ``doc_hash`` is not the live one.
+
+Searches drop chunks that are not of their source's live version, so between
+1 and 3 a query sees either the old or the new article, never half of each.
+
+Search fuses a dense ranking (cosine in the vector store) with a BM25 ranking
+(:mod:`vectorstore.lexical`) by weighted reciprocal rank; a query typed
+without diacritics leans on the folded lexical side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from ingest import schema
+from ingest.vietnamese import is_folded, nfc
+from vectorstore.lexical import LexicalIndex
+from vectorstore.locking import WriterLock
+from vectorstore.store import StoredChunk, VectorStore
+
+log = logging.getLogger(__name__)
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+WriteStatus = Literal["added", "updated", "unchanged"]
+
+
+def date_number(date: str) -> int:
+    """ISO date (full or partial) as a sortable integer; 0 when unknown.
+
+    >>> date_number("2017-11-20"), date_number("2023-11"), date_number("")
+    (20171120, 20231100, 0)
+    """
+    parts = (date or "").split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 0
+        d = int(parts[2]) if len(parts) > 2 else 0
+    except ValueError:
+        return 0
+    return y * 10000 + m * 100 + d
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How the dense and lexical rankings are fused (weighted RRF)."""
+
+    rrf_k: int = 60
+    dense: float = 1.0
+    lexical: float = 1.0
+    folded_lexical: float = 3.0
+    candidates: int = 30
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result with how each side ranked it."""
+
+    chunk: StoredChunk
+    score: float
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    lexical_rank: int | None = None
+    lexical_score: float | None = None
+
+    def to_document(self) -> Document:
+        return Document(page_content=self.chunk.text, id=self.chunk.id, metadata=dict(self.chunk.metadata))
+
+
+@dataclass
+class WriteResult:
+    status: WriteStatus
+    chunks_added: int = 0
+    chunks_removed: int = 0
+
+
+@dataclass
+class _ManifestCache:
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)
+    at: float = 0.0
+
+
+class DocumentIndex:
+    """Embeddings + vector store + lexical index behind one write/search API."""
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        store: VectorStore,
+        lexical: LexicalIndex,
+        *,
+        lock: WriterLock | None = None,
+        fusion: FusionWeights | None = None,
+        batch_size: int = 32,
+        chunker_signature: str = "",
+        manifest_ttl: float = 2.0,
+    ) -> None:
+        self.embeddings = embeddings
+        self.store = store
+        self.lexical = lexical
+        self.lock = lock
+        self.fusion = fusion or FusionWeights()
+        self.batch_size = batch_size
+        self.chunker_signature = chunker_signature
+        self.manifest_ttl = manifest_ttl
+        self._manifest = _ManifestCache()
+        self._mlock = threading.Lock()
+
+    # ------------------------------------------------------------------ writes
+    def _write_guard(self):
+        import contextlib
+
+        return self.lock.hold() if self.lock is not None else contextlib.nullcontext()
+
+    def write_article(
+        self,
+        article: Document,
+        chunks: list[Document],
+        *,
+        on_chunks: Callable[[int], None] | None = None,
+    ) -> WriteResult:
+        """Make ``chunks`` the live version of ``article``'s source."""
+        m = article.metadata
+        source, doc_hash = m[schema.SOURCE], m[schema.DOC_HASH]
+        with self._write_guard():
+            old = self.store.manifest().get(source)
+            if (
+                old
+                and old.get("doc_hash") == doc_hash
+                and old.get("chunker", "") == self.chunker_signature
+            ):
+                self._delete_stale(source, doc_hash)
+                return WriteResult("unchanged")
+            ids, texts, metas = [], [], []
+            for c in chunks:
+                cm = dict(c.metadata)
+                cm[schema.DOC_HASH] = doc_hash
+                cm[schema.CHUNK_ID] = schema.make_chunk_id(
+                    source, cm[schema.CHUNK_INDEX], c.page_content, doc_hash=doc_hash
+                )
+                cm["date_num"] = date_number(cm.get(schema.DATE, ""))
+                ids.append(cm[schema.CHUNK_ID])
+                texts.append(nfc(c.page_content))
+                metas.append({k: v for k, v in cm.items() if isinstance(v, str | int | float | bool)})
+            for i in range(0, len(texts), self.batch_size):
+                batch = slice(i, i + self.batch_size)
+                vectors = self.embeddings.embed_documents(texts[batch])
+                self.store.upsert(ids[batch], texts[batch], metas[batch], vectors)
+                if on_chunks is not None:
+                    on_chunks(len(texts[batch]))
+            self.store.set_manifest(
+                source,
+                {
+                    "doc_hash": doc_hash,
+                    "title": m.get(schema.TITLE, ""),
+                    "file_name": m.get(schema.FILE_NAME, ""),
+                    "outlet": m.get(schema.OUTLET, ""),
+                    "date": m.get(schema.DATE, ""),
+                    "chunks": len(ids),
+                    "chunker": self.chunker_signature,
+                    "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                },
+            )
+            removed = self._delete_stale(source, doc_hash) if old else 0
+            self._invalidate()
+            return WriteResult("updated" if old else "added", len(ids), removed)
+
+    def _delete_stale(self, source: str, doc_hash: str) -> int:
+        stale = self.store.get(where={"source": source, "doc_hash": {"$ne": doc_hash}})
+        if stale:
+            self.store.delete(ids=[c.id for c in stale])
+            self._invalidate()
+        return len(stale)
+
+    def delete_source(self, source: str) -> int:
+        """Remove a source and its chunks; returns the number of chunks removed."""
+        with self._write_guard():
+            self.store.delete_manifest(source)
+            doomed = self.store.get(where={"source": source})
+            if doomed:
+                self.store.delete(ids=[c.id for c in doomed])
+            self._invalidate()
+            return len(doomed)
+
+    def reset(self) -> None:
+        """Drop every chunk and source (rebuild)."""
+        with self._write_guard():
+            self.store.reset()
+            self._invalidate()
+
+    # ------------------------------------------------------------------- reads
+    def _invalidate(self) -> None:
+        with self._mlock:
+            self._manifest = _ManifestCache()
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Live sources (cached for ``manifest_ttl`` seconds)."""
+        with self._mlock:
+            now = time.monotonic()
+            if not self._manifest.at or now - self._manifest.at > self.manifest_ttl:
+                self._manifest = _ManifestCache(self.store.manifest(), now)
+            return self._manifest.data
+
+    def _is_live(self, meta: dict[str, Any], manifest: dict[str, dict[str, Any]]) -> bool:
+        rec = manifest.get(meta.get("source", ""))
+        return rec is not None and rec.get("doc_hash") == meta.get("doc_hash")
+
+    def fingerprint(self, manifest: dict[str, dict[str, Any]] | None = None) -> str:
+        manifest = self.manifest() if manifest is None else manifest
+        h = hashlib.sha256()
+        for src in sorted(manifest):
+            h.update(f"{src}\x00{manifest[src].get('doc_hash', '')}\x00{manifest[src].get('chunker', '')}\n".encode())
+        return h.hexdigest()
+
+    def sync_lexical(self) -> None:
+        """Bring the lexical index in line with the live chunks (cheap when it is)."""
+        manifest = self.manifest()
+        fp = self.fingerprint(manifest)
+        if fp == self.lexical.fingerprint:
+            return
+
+        def live():
+            for c in self.store.get():
+                if self._is_live(c.metadata, manifest):
+                    yield c.id, c.text, c.metadata
+
+        self.lexical.sync(fp, live)
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        *,
+        mode: SearchMode = "hybrid",
+        sources: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[SearchHit]:
+        """The ``k`` best live chunks for ``query``, best first."""
+        query = nfc(query)
+        manifest = self.manifest()
+        where: dict[str, Any] = {}
+        if sources:
+            where["source"] = {"$in": list(sources)}
+        lo, hi = date_number(date_from or ""), date_number(date_to or "")
+        if lo:
+            where["date_num"] = {"$gte": lo}
+        if hi:
+            hi = _upper_bound(hi)
+            where.setdefault("date_num", {})["$lte"] = hi
+        n_cand = max(k, self.fusion.candidates)
+
+        dense: list[StoredChunk] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embeddings.embed_query(query)
+            want = n_cand
+            while True:
+                got = self.store.query(vector, want, where=where or None)
+                dense = [c for c in got if self._is_live(c.metadata, manifest)]
+                if len(dense) >= n_cand or len(got) < want:
+                    break
+                want *= 2
+            dense = dense[:n_cand]
+
+        lexical: list[tuple[str, float]] = []
+        folded = is_folded(query)
+        if mode in ("hybrid", "lexical"):
+            self.sync_lexical()
+
+            def keep(meta: dict[str, Any]) -> bool:
+                if sources and meta.get("source") not in sources:
+                    return False
+                dn = meta.get("date_num", 0) or 0
+                if lo and dn < lo:
+                    return False
+                return not (hi and dn > hi)
+
+            lexical = self.lexical.search(query, n_cand, folded=folded, keep=keep if where else None)
+
+        return self._fuse(dense, lexical, k, folded=folded, manifest=manifest, mode=mode)
+
+    def _fuse(self, dense, lexical, k, *, folded, manifest, mode) -> list[SearchHit]:
+        f = self.fusion
+        w_dense = f.dense if mode != "lexical" else 0.0
+        w_lex = (f.folded_lexical if folded else f.lexical) if mode != "dense" else 0.0
+        info: dict[str, dict[str, Any]] = {}
+        for rank, c in enumerate(dense, 1):
+            info[c.id] = {"chunk": c, "dense_rank": rank, "dense_score": c.similarity}
+        for rank, (cid, score) in enumerate(lexical, 1):
+            info.setdefault(cid, {}).update(lexical_rank=rank, lexical_score=score)
+        missing = [cid for cid, d in info.items() if "chunk" not in d]
+        if missing:
+            for c in self.store.get(ids=missing):
+                info[c.id]["chunk"] = c
+        hits = []
+        for cid, d in info.items():
+            chunk = d.get("chunk")
+            if chunk is None or not self._is_live(chunk.metadata, manifest):
+                continue
+            score = 0.0
+            if d.get("dense_rank"):
+                score += w_dense / (f.rrf_k + d["dense_rank"])
+            if d.get("lexical_rank"):
+                score += w_lex / (f.rrf_k + d["lexical_rank"])
+            hits.append(
+                SearchHit(
+                    chunk,
+                    score,
+                    d.get("dense_rank"),
+                    d.get("dense_score"),
+                    d.get("lexical_rank"),
+                    d.get("lexical_score"),
+                )
+            )
+        hits.sort(key=lambda h: (-h.score, h.dense_rank or 10**9, h.lexical_rank or 10**9))
+        return hits[:k]
+
+
+def _upper_bound(n: int) -> int:
+    """Make a partial date an inclusive upper bound: 2023 → 20231299."""
+    if n % 10000 == 0:
+        return n + 1299
+    if n % 100 == 0:
+        return n + 99
+    return n

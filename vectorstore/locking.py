@@ -1,0 +1,71 @@
+"""One writer at a time on an embedded store.
+
+Chroma's embedded client is thread-safe but not process-safe for writers. Every
+write (ingest, delete, rebuild) holds an exclusive ``fcntl`` lock on a file in
+the data directory; a second process waits up to ``timeout`` seconds, then gets
+:class:`StoreLocked` with a clear message. Readers never take the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from vectorstore.errors import StoreLocked
+
+
+class WriterLock:
+    """An inter-process (and inter-thread) exclusive lock for store writers.
+
+    >>> import tempfile
+    >>> lock = WriterLock(Path(tempfile.mkdtemp()) / "write.lock")
+    >>> with lock.hold():
+    ...     pass
+    """
+
+    def __init__(self, path: Path, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self._thread_lock = threading.RLock()
+
+    @contextlib.contextmanager
+    def hold(self, timeout: float | None = None) -> Iterator[None]:
+        timeout = self.timeout if timeout is None else timeout
+        with self._thread_lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                deadline = time.monotonic() + timeout
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            holder = _read_holder(fd)
+                            raise StoreLocked(
+                                f"Another process{holder} is writing to the store in "
+                                f"{self.path.parent}. Wait for it to finish and try again."
+                            ) from None
+                        time.sleep(0.2)
+                os.ftruncate(fd, 0)
+                os.write(fd, str(os.getpid()).encode())
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode().strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid else ""
