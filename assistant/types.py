@@ -156,11 +156,3 @@ class IngestReport:
 
 class AssistantError(Exception):
     """A domain error with a message meant for the user (CLI, app)."""
-
-
-class EmbeddingModelMismatch(AssistantError):
-    """The collection was built with another embedding model."""
-
-
-class StoreLocked(AssistantError):
-    """Another process is writing to the embedded store."""

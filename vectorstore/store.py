@@ -386,12 +386,16 @@ def _source_id(source: str) -> str:
 
 
 def _chroma_where(where: Where | None) -> Where | None:
-    """Chroma wants several conditions wrapped in ``$and``."""
+    """Chroma wants one operator per term and several terms wrapped in ``$and``."""
     if not where:
         return None
-    if len(where) == 1:
-        return where
-    return {"$and": [{k: v} for k, v in where.items()]}
+    terms = []
+    for key, cond in where.items():
+        if isinstance(cond, dict) and len(cond) > 1 and not key.startswith("$"):
+            terms.extend({key: {op: arg}} for op, arg in cond.items())
+        else:
+            terms.append({key: cond})
+    return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
 def cosine_to_unit(sim: float) -> float:

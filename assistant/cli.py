@@ -1,0 +1,281 @@
+"""The ``assistant`` command: a thin client of :class:`assistant.Assistant`.
+
+Domain errors become one clean message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.settings import Settings
+
+log = logging.getLogger("assistant")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_CORPUS = REPO_ROOT / "data" / "articles"
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    settings = Settings(**overrides)
+    if getattr(args, "chroma_host", None):
+        settings.chroma.host = args.chroma_host
+    if getattr(args, "chroma_port", None):
+        settings.chroma.port = args.chroma_port
+    if getattr(args, "model", None):
+        settings.embedding.model = args.model
+    return settings
+
+
+def _assistant(args: argparse.Namespace):
+    from assistant.core import Assistant
+
+    return Assistant(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    paths = args.paths or [str(BUNDLED_CORPUS)]
+    report = bot.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
+    if args.json:
+        _out(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
+    else:
+        _out(report.summary())
+        for path, reason in report.failed.items():
+            _out(f"  failed: {path}: {reason}")
+    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+def _print_passages(passages, explain: bool) -> None:
+    for i, p in enumerate(passages, 1):
+        meta = " · ".join(x for x in (p.outlet, p.date, Path(p.source).name) if x)
+        _out(f"[{i}] {p.title}  ({meta})  score={p.score:.4f}")
+        if explain:
+            d = f"{p.dense_rank} ({p.dense_score:.3f})" if p.dense_rank else "-"
+            lx = f"{p.lexical_rank} ({p.lexical_score:.2f})" if p.lexical_rank else "-"
+            _out(f"    dense rank {d} · lexical rank {lx} · fused {p.score:.5f}")
+        text = p.text.replace("\n", " ")
+        _out(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    passages = bot.retrieve(
+        " ".join(args.question),
+        args.k,
+        sources=args.source or None,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        mode=args.mode,
+    )
+    if args.json:
+        _out(json.dumps([p.__dict__ for p in passages], ensure_ascii=False, indent=2))
+    elif not passages:
+        _out("No passages found. Is anything ingested? Try `assistant ingest`.")
+    else:
+        _print_passages(passages, args.explain)
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    sources = bot.sources()
+    if args.json:
+        _out(json.dumps([s.__dict__ for s in sources], ensure_ascii=False, indent=2))
+        return 0
+    if not sources:
+        _out("The index is empty. Run `assistant ingest [PATH ...]`.")
+    for s in sources:
+        _out(f"{s.title or s.file_name}\n    {s.source}  ({s.chunks} passages; {s.outlet} {s.date})".rstrip())
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    removed = bot.delete(args.source)
+    _out(f"deleted {args.source}: {removed} passages removed")
+    return 0
+
+
+def _print_answer(answer) -> None:
+    _out(answer.text)
+    if answer.citations:
+        _out("")
+        for c in answer.citations:
+            p = c.passage
+            _out(f"[{c.index}] {p.title} — {Path(p.source).name}")
+            if c.quote:
+                _out(f"    “{c.quote}”")
+    elif answer.related:
+        _out("\nCó thể liên quan:")
+        for p in answer.related[:3]:
+            _out(f"  - {p.title} — {Path(p.source).name}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    answer = bot.ask(" ".join(args.question), k=args.k)
+    if args.json:
+        from dataclasses import asdict
+
+        _out(json.dumps(asdict(answer), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Interactive question prompt on the terminal (follow-ups use the conversation)."""
+    from assistant.answering.base import Turn
+    from assistant.types import AssistantError
+
+    bot = _assistant(args)
+    _ensure_corpus(bot)
+    history: list[Turn] = []
+    _out("Hỏi về các bài báo (gõ 'exit' để thoát).")
+    while True:
+        try:
+            q = input("\n? ").strip()
+        except EOFError:
+            return 0
+        if q.lower() in {"exit", "quit", "thoat", "thoát"}:
+            return 0
+        if not q:
+            continue
+        try:
+            answer = bot.ask(q, history)
+        except AssistantError as e:
+            _out(str(e))
+            continue
+        _print_answer(answer)
+        history.append(Turn(q, answer.text))
+
+
+def _ensure_corpus(bot) -> None:
+    """First start on an empty store: ingest the bundled corpus."""
+    if not bot.sources() and BUNDLED_CORPUS.is_dir():
+        _out(f"Empty index: ingesting the bundled corpus from {BUNDLED_CORPUS} …")
+        _out(bot.ingest([BUNDLED_CORPUS], progress=True).summary())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app import main as app_main
+
+    argv = []
+    if args.data_dir:
+        argv += ["--data-dir", args.data_dir]
+    if args.host:
+        argv += ["--host", args.host]
+    if args.port:
+        argv += ["--port", str(args.port)]
+    return app_main(argv)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.__main__ import main as eval_main
+
+    return eval_main(args.eval_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="assistant",
+        description="Vietnamese retrieval Q&A over news articles, with citations.",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--data-dir", help="data directory (default: $ASSISTANT_DATA_DIR or .data)")
+        sp.add_argument("--chroma-host", help="use a Chroma server at this host")
+        sp.add_argument("--chroma-port", type=int, help="Chroma server port")
+        sp.add_argument("--model", help="embedding model (sentence-transformers name or path)")
+        sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sp = sub.add_parser("ingest", help="index files or folders (default: the bundled corpus)")
+    sp.add_argument("paths", nargs="*", help=".txt .md .html .pdf files or folders")
+    sp.add_argument("--rebuild", action="store_true", help="drop the index and rebuild it")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    common(sp)
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("search", help="show the passages retrieved for a question")
+    sp.add_argument("question", nargs="+")
+    sp.add_argument("-k", type=int, default=5)
+    sp.add_argument("--source", action="append", help="restrict to a source (repeatable)")
+    sp.add_argument("--date-from", help="ISO date, e.g. 2023 or 2023-11-24")
+    sp.add_argument("--date-to", help="ISO date")
+    sp.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
+    sp.add_argument("--explain", action="store_true", help="show dense/lexical ranks and fused score")
+    common(sp)
+    sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("sources", help="list indexed articles")
+    common(sp)
+    sp.set_defaults(func=cmd_sources)
+
+    sp = sub.add_parser("delete", help="remove an article (path, file name or title)")
+    sp.add_argument("source")
+    common(sp)
+    sp.set_defaults(func=cmd_delete)
+
+    sp = sub.add_parser("ask", help="answer a question with citations")
+    sp.add_argument("question", nargs="+")
+    sp.add_argument("-k", type=int, default=None)
+    common(sp)
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("chat", help="interactive questions on the terminal")
+    common(sp)
+    sp.set_defaults(func=cmd_chat)
+
+    sp = sub.add_parser("serve", help="start the chat web app")
+    sp.add_argument("--data-dir")
+    sp.add_argument("--host")
+    sp.add_argument("--port", type=int)
+    sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False)
+    sp.add_argument("eval_args", nargs=argparse.REMAINDER)
+    sp.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    from pydantic import ValidationError
+
+    from assistant.types import AssistantError
+    from vectorstore.errors import StoreError
+
+    try:
+        return int(args.func(args) or 0)
+    except (AssistantError, StoreError) as e:
+        sys.stderr.write(f"error: {e}\n")
+        return 2
+    except ValidationError as e:
+        sys.stderr.write(f"error: invalid settings:\n{e}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""The public API: :class:`Assistant`.
+
+Example:
+    >>> from assistant import Assistant, Settings
+    >>> bot = Assistant(Settings(data_dir="/tmp/kb"))           # doctest: +SKIP
+    >>> report = bot.ingest(["data/articles"])                    # doctest: +SKIP
+    >>> bot.retrieve("Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?", k=5)[0].title  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.answering.base import AnswerEvent, Turn
+from assistant.settings import Settings
+from assistant.types import Answer, AssistantError, IngestReport, Passage
+from ingest import schema
+from ingest.errors import IngestError
+from ingest.pipeline import discover_files, load_article
+from ingest.vietnamese import nfc
+
+if TYPE_CHECKING:
+    from langchain_core.retrievers import BaseRetriever
+
+    from assistant.answering.base import Answerer
+    from assistant.factory import Components
+    from vectorstore.embeddings import ModelIdentified
+    from vectorstore.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+#: progress callback: (files done, files total, current file name)
+Progress = Callable[[int, int, str], None]
+
+HistoryLike = Sequence[Turn | dict[str, str] | tuple[str, str]] | None
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Source:
+    """An indexed article."""
+
+    source: str
+    file_name: str
+    title: str
+    outlet: str
+    date: str
+    chunks: int
+    ingested_at: str
+
+
+class Assistant:
+    """Vietnamese retrieval Q&A over a collection of articles.
+
+    Construction is light: the embedding model and the store open on first use.
+    Parts can be injected (``embeddings=``, ``store=``, ``answerer=``) for tests
+    or custom backends.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embeddings: ModelIdentified | None = None,
+        store: VectorStore | None = None,
+        answerer: Answerer | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings()
+        self._inject = {"embeddings": embeddings, "store": store, "answerer": answerer}
+        self._components: Components | None = None
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------- wiring
+    @property
+    def components(self) -> Components:
+        if self._components is None:
+            with self._lock:
+                if self._components is None:
+                    from assistant.factory import build_components
+
+                    self._components = build_components(self.settings, **self._inject)
+        return self._components
+
+    @property
+    def answerer(self) -> Answerer:
+        return self.components.answerer
+
+    def with_answerer(self, answerer: Answerer) -> Assistant:
+        """A view of this assistant that answers with another answerer (same index)."""
+        other = Assistant(self.settings, answerer=answerer)
+        c = self.components
+        from assistant.factory import Components
+
+        other._components = Components(c.embeddings, c.store, c.index, c.chunker, answerer)
+        return other
+
+    def warm_up(self) -> None:
+        """Load the model, open the store and the lexical index now."""
+        c = self.components
+        c.embeddings.embed_query("khởi động")
+        c.index.manifest()
+        c.index.sync_lexical()
+
+    # ----------------------------------------------------------------- ingest
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        progress: bool | Progress = False,
+        rebuild: bool = False,
+    ) -> IngestReport:
+        """Index files and folders (recursively); returns what changed.
+
+        Unchanged files are skipped, changed files replace their old chunks,
+        files removed from an ingested folder are removed from the index, and a
+        file that cannot be read is reported in ``failed`` while the rest go in.
+        """
+        c = self.components
+        paths = [Path(p) for p in paths]
+        report = IngestReport()
+        if rebuild:
+            c.index.reset()
+        files, failures = discover_files(paths)
+        report.failed.update(failures)
+        bar = _progress_bar(len(files), progress)
+        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+        for n, path in enumerate(files, 1):
+            key = str(path)
+            try:
+                article = load_article(path, max_bytes=max_bytes)
+                chunks = c.chunker.split([article])
+                if not chunks:
+                    raise IngestError("no text left after cleaning")
+                result = c.index.write_article(article, chunks)
+            except IngestError as e:
+                report.failed[key] = str(e)
+                log.warning("skipped %s: %s", key, e)
+            except FileNotFoundError:
+                report.failed[key] = "file disappeared during ingest"
+            except OSError as e:
+                report.failed[key] = f"cannot read: {e.strerror or e}"
+            else:
+                getattr(report, result.status).append(article.metadata[schema.SOURCE])
+                report.chunks_added += result.chunks_added
+                report.chunks_removed += result.chunks_removed
+            bar(n, path.name)
+        report.merge(self._remove_vanished(paths))
+        log.info("ingest: %s", report.summary())
+        return report
+
+    def _remove_vanished(self, paths: list[Path]) -> IngestReport:
+        """Sources under an ingested folder whose file no longer exists."""
+        report = IngestReport()
+        dirs = [str(p.resolve()) + os.sep for p in paths if p.is_dir()]
+        if not dirs:
+            return report
+        for source in list(self.components.index.manifest()):
+            if any(source.startswith(d) for d in dirs) and not Path(source).exists():
+                report.chunks_removed += self.components.index.delete_source(source)
+                report.removed.append(source)
+        return report
+
+    # ---------------------------------------------------------------- sources
+    def sources(self) -> list[Source]:
+        """Indexed articles, by title."""
+        out = [
+            Source(
+                source=src,
+                file_name=str(m.get("file_name", "") or Path(src).name),
+                title=str(m.get("title", "")),
+                outlet=str(m.get("outlet", "")),
+                date=str(m.get("date", "")),
+                chunks=int(m.get("chunks", 0) or 0),
+                ingested_at=str(m.get("ingested_at", "")),
+            )
+            for src, m in self.components.index.store.manifest().items()
+        ]
+        return sorted(out, key=lambda s: (s.title.lower(), s.source))
+
+    def resolve_source(self, source: str) -> str:
+        """A source key from a full path, a file name or a title (must be unique)."""
+        known = {s.source: s for s in self.sources()}
+        if source in known:
+            return source
+        resolved = str(Path(source).expanduser().resolve())
+        if resolved in known:
+            return resolved
+        matches = [s.source for s in known.values() if source in (s.file_name, s.title)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise AssistantError(f"No indexed source matches '{source}'. See `assistant sources`.")
+        raise AssistantError(
+            f"'{source}' matches {len(matches)} sources; give the full path: " + ", ".join(matches)
+        )
+
+    def delete(self, source: str) -> int:
+        """Remove a source (path, file name or title) from the index; returns chunks removed."""
+        return self.components.index.delete_source(self.resolve_source(source))
+
+    # -------------------------------------------------------------- retrieval
+    def retrieve(
+        self,
+        question: str,
+        k: int | None = None,
+        *,
+        history: HistoryLike = None,
+        sources: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        mode: str | None = None,
+    ) -> list[Passage]:
+        """Passages that best answer ``question``, best first.
+
+        ``sources`` restricts to some articles (paths, file names or titles);
+        ``date_from``/``date_to`` are ISO dates (``"2023"``, ``"2023-11"``,
+        ``"2023-11-24"``), and articles without a known date are then left out.
+        With ``history``, a follow-up question is expanded from the conversation.
+        """
+        question = check_question(question)
+        query = self.search_query(question, history)
+        k = k or self.settings.retrieval.top_k
+        if not 1 <= k <= 100:
+            raise ValueError("k must be between 1 and 100")
+        src = [self.resolve_source(s) for s in sources] if sources else None
+        hits = self.components.index.search(
+            query,
+            k,
+            mode=mode or self.settings.retrieval.mode,  # type: ignore[arg-type]
+            sources=src,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        return [
+            Passage.from_document(
+                h.to_document(),
+                h.score,
+                dense_rank=h.dense_rank,
+                lexical_rank=h.lexical_rank,
+                dense_score=h.dense_score,
+                lexical_score=h.lexical_score,
+            )
+            for h in hits
+        ]
+
+    def search_query(self, question: str, history: HistoryLike = None) -> str:
+        """The stand-alone query a (follow-up) question is retrieved with."""
+        turns = normalize_history(history)
+        if not turns:
+            return nfc(question)
+        return self.answerer.search_query(nfc(question), turns)
+
+    def as_retriever(self, k: int | None = None, **search: Any) -> BaseRetriever:
+        """This assistant as a LangChain ``BaseRetriever``."""
+        from assistant.retriever import AssistantRetriever
+
+        return AssistantRetriever(assistant=self, k=k or self.settings.retrieval.top_k, search_kwargs=search)
+
+    # -------------------------------------------------------------- answering
+    def stream(
+        self, question: str, history: HistoryLike = None, *, k: int | None = None
+    ) -> Iterator[AnswerEvent]:
+        """Stream the answer: text deltas, then a final event with the ``Answer``."""
+        question = check_question(question)
+        turns = normalize_history(history)
+        passages = self.retrieve(question, k, history=turns)
+        yield from self.answerer.stream(question, passages, history=turns)
+
+    def ask(self, question: str, history: HistoryLike = None, *, k: int | None = None) -> Answer:
+        """Answer ``question`` with inline citations [n] → ``answer.citations[n-1]``."""
+        final = None
+        for event in self.stream(question, history, k=k):
+            if event.answer is not None:
+                final = event.answer
+        assert final is not None
+        return final
+
+
+def check_question(question: str) -> str:
+    """Validate a user question; raises ``AssistantError`` with a clear message."""
+    if not isinstance(question, str):
+        raise AssistantError("The question must be text.")
+    q = nfc(question).strip()
+    if not q:
+        raise AssistantError("Câu hỏi trống. Hãy nhập một câu hỏi. (The question is empty.)")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise AssistantError(
+            f"Câu hỏi quá dài ({len(q)} ký tự; tối đa {MAX_QUESTION_CHARS}). "
+            f"(The question is too long: {len(q)} characters, at most {MAX_QUESTION_CHARS}.)"
+        )
+    if not any(ch.isalnum() for ch in q):
+        raise AssistantError(
+            "Câu hỏi không có chữ hay số nào. Hãy hỏi bằng lời. "
+            "(The question has no letters or digits.)"
+        )
+    return q
+
+
+def normalize_history(history: HistoryLike) -> list[Turn]:
+    """Accept Turns, {"question","answer"} dicts, or (question, answer) pairs."""
+    turns: list[Turn] = []
+    for item in history or ():
+        if isinstance(item, Turn):
+            turns.append(item)
+        elif isinstance(item, dict):
+            turns.append(Turn(str(item.get("question", "")), str(item.get("answer", ""))))
+        else:
+            q, a = item
+            turns.append(Turn(str(q), str(a or "")))
+    return [t for t in turns if t.question.strip()]
+
+
+def _progress_bar(total: int, progress: bool | Progress) -> Callable[[int, str], None]:
+    if callable(progress):
+        return lambda n, name: progress(n, total, name)
+    if progress and total:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="file", desc="ingest")
+
+        def step(n: int, name: str) -> None:
+            bar.set_postfix_str(name[:40])
+            bar.update(1)
+            if n == total:
+                bar.close()
+
+        return step
+    return lambda n, name: None

@@ -1,0 +1,112 @@
+"""The composition root: settings in, wired components out.
+
+``build_components`` is the one place that knows which concrete backend each
+setting selects. The app, the CLI, the evaluation and the tests all go through
+it (via :class:`assistant.Assistant`). Nothing heavy happens here: models and
+clients load on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.chunking import ArticleChunker
+from vectorstore.embeddings import ModelIdentified, make_embeddings
+from vectorstore.index import DocumentIndex, FusionWeights
+from vectorstore.lexical import LexicalIndex
+from vectorstore.locking import WriterLock
+from vectorstore.store import ChromaStore, VectorStore
+
+if TYPE_CHECKING:
+    from assistant.answering.base import Answerer
+    from assistant.settings import Settings
+
+CHUNKER_VERSION = "v1"
+
+
+@dataclass
+class Components:
+    """Everything an :class:`~assistant.Assistant` runs on."""
+
+    embeddings: ModelIdentified
+    store: VectorStore
+    index: DocumentIndex
+    chunker: ArticleChunker
+    answerer: Answerer
+
+
+def build_store(settings: Settings, model_id: str) -> VectorStore:
+    """The vector store that ``settings.chroma`` selects."""
+    c = settings.chroma
+    if c.mode == "server":
+        return ChromaStore(
+            collection=c.collection, embedding_model=model_id, host=c.host, port=c.port, ssl=c.ssl
+        )
+    return ChromaStore(
+        collection=c.collection, embedding_model=model_id, path=settings.data_dir / "chroma"
+    )
+
+
+def build_answerer(settings: Settings) -> Answerer:
+    """The answerer that ``settings.answer.mode`` selects."""
+    if settings.answer.mode == "llm":
+        from assistant.answering.llm import LLMAnswerer
+
+        return LLMAnswerer.from_settings(settings.answer)
+    from assistant.answering.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer.from_settings(settings.answer)
+
+
+def build_components(
+    settings: Settings,
+    *,
+    embeddings: ModelIdentified | None = None,
+    store: VectorStore | None = None,
+    answerer: Answerer | None = None,
+) -> Components:
+    """Wire the assistant from settings; any part can be injected (tests, eval)."""
+    emb = settings.embedding
+    embeddings = embeddings or make_embeddings(
+        emb.model,
+        query_prompt=emb.query_prompt,
+        passage_prompt=emb.passage_prompt,
+        batch_size=emb.batch_size,
+        device=emb.device,
+        cache_dir=settings.model_cache_dir,
+    )
+    store = store or build_store(settings, embeddings.model_id)
+    ch = settings.chunking
+    chunker = ArticleChunker(chunk_size=ch.chunk_size, overlap_sentences=ch.chunk_overlap)
+    r = settings.retrieval
+    lexical_dir = settings.data_dir / "lexical" / _slug(settings.chroma.collection, settings.chroma.host)
+    index = DocumentIndex(
+        embeddings,
+        store,
+        LexicalIndex(lexical_dir),
+        lock=WriterLock(settings.data_dir / "write.lock") if settings.chroma.mode == "embedded" else None,
+        fusion=FusionWeights(
+            rrf_k=r.rrf_k,
+            dense=r.dense_weight,
+            lexical=r.lexical_weight,
+            folded_lexical=r.folded_query_lexical_weight,
+            candidates=r.candidates,
+        ),
+        batch_size=emb.batch_size,
+        chunker_signature=f"{CHUNKER_VERSION}/{ch.chunk_size}/{ch.chunk_overlap}",
+    )
+    return Components(
+        embeddings=embeddings,
+        store=store,
+        index=index,
+        chunker=chunker,
+        answerer=answerer or build_answerer(settings),
+    )
+
+
+def _slug(collection: str, host: str | None) -> str:
+    import re
+
+    base = f"{collection}" if not host else f"{collection}@{host}"
+    return re.sub(r"[^\w.@-]+", "_", base)
