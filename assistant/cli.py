@@ -179,6 +179,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         argv += ["--host", args.host]
     if args.port:
         argv += ["--port", str(args.port)]
+    if args.no_ingest:
+        argv += ["--no-ingest"]
     return app_main(argv)
 
 
@@ -244,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--data-dir")
     sp.add_argument("--host")
     sp.add_argument("--port", type=int)
+    sp.add_argument("--no-ingest", action="store_true", help="do not ingest the bundled corpus on an empty store")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False)

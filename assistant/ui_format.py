@@ -1,0 +1,341 @@
+"""Render answers, sources and ingest reports for the chat app, safely.
+
+Everything here is a pure function from the assistant's result objects to text
+the web page shows, so the escaping rules live in one tested place:
+
+* HTML for ``gr.HTML`` (the sources panel, the ingest report): every piece of
+  text that comes from a document or a file name goes through ``html.escape``.
+* Markdown for the chatbot: document text is escaped with
+  :func:`escape_markdown`, so a sentence such as ``[click](javascript:...)``
+  or ``<img src=x onerror=...>`` is shown as the characters it is, never
+  turned into a link, an image or a tag.
+* File names chosen by whoever uploads a file are made safe with
+  :func:`safe_upload_name` before anything is written.
+
+Example:
+    >>> escape_markdown("[click](javascript:alert(1)) <b>")
+    '\\\\[click\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\) &lt;b&gt;'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.core import Source
+    from assistant.types import Answer, Citation, IngestReport, Passage
+
+#: file types the documents tab accepts (the ingest layer reads these)
+ALLOWED_UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf")
+
+NO_SOURCES_HTML = (
+    '<div class="src-empty">Nguồn trích dẫn sẽ hiện ở đây sau khi bạn đặt câu hỏi.</div>'
+)
+
+SEARCHING_SOURCES_HTML = '<div class="src-empty">Đang tìm nguồn trong tài liệu…</div>'
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones
+# that start links, images, emphasis, code, headings, tables, strikethrough or LaTeX.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~${}])")
+_LINE_START_BULLET = re.compile(r"(?m)^(\s*)([-+=])")
+_LINE_START_NUMBER = re.compile(r"(?m)^(\s*\d+)\.")
+_MAX_NAME_CHARS = 120
+
+
+# --------------------------------------------------------------------- markdown
+def escape_markdown(text: str) -> str:
+    """Text from a document, made inert for a Markdown renderer.
+
+    Markdown punctuation is backslash-escaped and ``& < > " '`` become HTML
+    entities, so the renderer shows the characters instead of building links,
+    images, tags or formulas from them.
+
+    >>> escape_markdown("*Hà Nội* <script>")
+    '\\\\*Hà Nội\\\\* &lt;script&gt;'
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _LINE_START_BULLET.sub(r"\1\\\2", text)  # list items, setext underlines
+    text = _LINE_START_NUMBER.sub(r"\1\\.", text)  # ordered list items ("1." -> "1\.")
+    return html.escape(text, quote=True)
+
+
+def format_answer_markdown(text: str, *, abstained: bool = False, grounded: bool = True) -> str:
+    """The chatbot message for an answer (``text`` as the answerer wrote it).
+
+    Inline markers ``[n]`` stay visible as typed. An abstention reads as a
+    notice, and an ungrounded LLM answer carries a warning.
+
+    >>> format_answer_markdown("Tăng 7,5% [1].")
+    'Tăng 7,5% \\\\[1\\\\].'
+    """
+    body = escape_markdown(text.strip())
+    if abstained:
+        notice = f"🔎 **Không tìm thấy câu trả lời trong tài liệu.**\n\n{body}"
+        if "liên quan" not in text:
+            notice += "\n\nCác đoạn gần nhất (nếu có) được liệt kê ở khung *Nguồn*."
+        return notice
+    if not grounded:
+        body += (
+            "\n\n⚠️ **Lưu ý:** câu trả lời này không dẫn được nguồn nào trong tài liệu, "
+            "hãy kiểm tra lại trước khi sử dụng."
+        )
+    return body
+
+
+def format_error_markdown(message: str) -> str:
+    """A user-facing error (empty question, unavailable backend) as a chat message."""
+    return f"⚠️ {escape_markdown(message)}"
+
+
+def format_question_markdown(question: str) -> str:
+    """The user's own message, shown as typed."""
+    return escape_markdown(question)
+
+
+# ------------------------------------------------------------------- passages
+def _valid_range(start: int, end: int, length: int) -> tuple[int, int] | None:
+    if 0 <= start < end <= length:
+        return start, end
+    return None
+
+
+def highlight_passage(
+    text: str,
+    quote: tuple[int, int] | None = None,
+    span: tuple[int, int] | None = None,
+) -> str:
+    """Passage text as escaped HTML, the supporting sentence and the answer marked.
+
+    ``quote`` and ``span`` are ``(start, end)`` character offsets into ``text``;
+    invalid ranges are ignored. The quote becomes ``<mark class="quote">`` and the
+    direct-answer span, highlighted more strongly, ``<mark class="answer">``.
+
+    >>> highlight_passage("Tăng 7,5% mỗi năm. Khác.", quote=(0, 18), span=(5, 9))
+    '<mark class="quote">Tăng </mark><mark class="answer">7,5%</mark><mark class="quote"> mỗi năm.</mark> Khác.'
+    """
+    n = len(text)
+    q = _valid_range(*quote, n) if quote else None
+    s = _valid_range(*span, n) if span else None
+    cuts = sorted({0, n, *(q or ()), *(s or ())})
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = html.escape(text[a:b], quote=True)
+        if s and s[0] <= a and b <= s[1]:
+            out.append(f'<mark class="answer">{piece}</mark>')
+        elif q and q[0] <= a and b <= q[1]:
+            out.append(f'<mark class="quote">{piece}</mark>')
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def citation_ranges(
+    citation: Citation,
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The quote and answer-span ranges of a citation inside its passage text.
+
+    Falls back to finding ``citation.quote`` in the text when offsets are missing.
+    """
+    text = citation.passage.text
+    quote = _valid_range(citation.quote_start, citation.quote_end, len(text))
+    if quote is None and citation.quote:
+        at = text.find(citation.quote)
+        if at >= 0:
+            quote = (at, at + len(citation.quote))
+    span = _valid_range(citation.span_start, citation.span_end, len(text))
+    return quote, span
+
+
+def file_name_of(source: str) -> str:
+    """The file name part of a source path (POSIX or Windows)."""
+    return PureWindowsPath(PurePosixPath(source).name).name or source
+
+
+def _meta_line(passage: Passage) -> str:
+    parts = [passage.outlet, passage.date, file_name_of(passage.source)]
+    return " · ".join(html.escape(p, quote=True) for p in parts if p)
+
+
+def _passage_card(number: str, passage: Passage, body_html: str, *, css: str) -> str:
+    title = html.escape(passage.title or file_name_of(passage.source), quote=True)
+    return (
+        f'<div class="{css}">'
+        f'<div class="src-head"><span class="src-num">{number}</span> '
+        f'<span class="src-title">{title}</span></div>'
+        f'<div class="src-meta">{_meta_line(passage)}</div>'
+        f'<div class="src-text">{body_html}</div>'
+        "</div>"
+    )
+
+
+def render_sources_html(answer: Answer, *, related_limit: int = 3) -> str:
+    """The sources panel for an answer: each citation with its passage, highlighted.
+
+    Abstentions show a notice and the closest passages under "Có thể liên quan";
+    an ungrounded answer shows a warning.
+    """
+    parts: list[str] = ['<div class="src-panel">']
+    if answer.abstained:
+        parts.append(
+            '<div class="src-notice">🔎 Không tìm thấy câu trả lời trong các tài liệu đã nạp.</div>'
+        )
+        related = list(answer.related)[:related_limit]
+        if related:
+            parts.append('<h4 class="src-heading">Có thể liên quan</h4>')
+            for p in related:
+                parts.append(
+                    _passage_card("•", p, html.escape(p.text, quote=True), css="src-card related")
+                )
+        parts.append("</div>")
+        return "".join(parts)
+    if not answer.grounded:
+        parts.append(
+            '<div class="src-warning">⚠️ Câu trả lời không dẫn được nguồn nào. '
+            "Hãy kiểm tra lại với tài liệu gốc.</div>"
+        )
+    if answer.citations:
+        parts.append('<h4 class="src-heading">Nguồn trích dẫn</h4>')
+        for c in answer.citations:
+            quote, span = citation_ranges(c)
+            body = highlight_passage(c.passage.text, quote, span)
+            parts.append(_passage_card(f"[{c.index}]", c.passage, body, css="src-card"))
+    elif answer.grounded:
+        parts.append('<div class="src-empty">Câu trả lời này không có trích dẫn.</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------ API (JSON) views
+def citations_json(answer: Answer) -> list[dict]:
+    """Citations as plain dicts for API clients: index, title, source, quote, text."""
+    return [
+        {
+            "index": c.index,
+            "title": c.passage.title,
+            "source": c.passage.source,
+            "quote": c.quote,
+            "text": c.passage.text,
+        }
+        for c in answer.citations
+    ]
+
+
+def passages_json(passages: Iterable[Passage]) -> list[dict]:
+    """Retrieved passages as plain dicts for API clients."""
+    return [
+        {
+            "rank": i,
+            "title": p.title,
+            "source": p.source,
+            "outlet": p.outlet,
+            "date": p.date,
+            "score": p.score,
+            "chunk_id": p.chunk_id,
+            "text": p.text,
+        }
+        for i, p in enumerate(passages, 1)
+    ]
+
+
+# -------------------------------------------------------------- documents tab
+SOURCES_TABLE_HEADERS = ["Tiêu đề", "Nguồn báo", "Ngày", "Tệp", "Số đoạn"]
+
+
+def sources_table(sources: Sequence[Source]) -> list[list]:
+    """Rows for the indexed-sources table (plain text cells)."""
+    return [[s.title or s.file_name, s.outlet, s.date, s.file_name, s.chunks] for s in sources]
+
+
+def source_choices(sources: Sequence[Source]) -> list[tuple[str, str]]:
+    """(label, source key) pairs for the delete dropdown."""
+    return [(f"{s.title or s.file_name} — {s.file_name}", s.source) for s in sources]
+
+
+def render_ingest_report(
+    report: IngestReport | None, rejected: Mapping[str, str] | None = None
+) -> str:
+    """What an upload did, as escaped HTML; ``rejected`` maps a file name to why it was refused."""
+    rejected = dict(rejected or {})
+    items: list[str] = []
+
+    def names(paths: Iterable[str]) -> str:
+        return ", ".join(html.escape(file_name_of(p), quote=True) for p in paths)
+
+    if report is not None:
+        for label, paths in (
+            ("Đã thêm", report.added),
+            ("Đã cập nhật", report.updated),
+            ("Không thay đổi (đã có sẵn)", report.unchanged),
+        ):
+            if paths:
+                items.append(f'<li class="ok">✅ {label} ({len(paths)}): {names(paths)}</li>')
+        for path, reason in report.failed.items():
+            rejected[file_name_of(path)] = f"không đọc được nội dung ({reason})"
+    for name, reason in rejected.items():
+        items.append(
+            f'<li class="bad">❌ {html.escape(name, quote=True)}: {html.escape(reason, quote=True)}</li>'
+        )
+    if not items:
+        return '<div class="ingest-report">Chưa có tệp nào được chọn.</div>'
+    return f'<div class="ingest-report"><ul>{"".join(items)}</ul></div>'
+
+
+# ------------------------------------------------------------------- uploads
+_UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def safe_upload_name(name: str, *, default: str = "tai-lieu") -> str:
+    """A file name that is safe to create inside the uploads folder.
+
+    Directories (``/`` or ``\\``) are stripped, control and reserved characters
+    replaced, leading dots removed (no ``..``, no hidden files) and the length
+    capped; Vietnamese letters are kept (NFC).
+
+    >>> safe_upload_name("../../etc/passwd")
+    'passwd'
+    >>> safe_upload_name("..\\\\Báo cáo Hà Nội.txt")
+    'Báo cáo Hà Nội.txt'
+    """
+    name = unicodedata.normalize("NFC", str(name)).replace("\x00", "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = re.sub(r"[\t\n\r\v\f]", " ", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = _UNSAFE_NAME_CHARS.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
+    name = name.rstrip(". ")  # Windows drops trailing dots and spaces
+    if len(name) > _MAX_NAME_CHARS:
+        stem, dot, suffix = name.rpartition(".")
+        if dot and 0 < len(suffix) <= 10:
+            name = stem[: _MAX_NAME_CHARS - len(suffix) - 1].rstrip() + "." + suffix
+        else:
+            name = name[:_MAX_NAME_CHARS]
+    if not name or set(name) <= {".", "_", " "}:
+        name = default
+    return name
+
+
+def upload_destination(uploads_dir: Path, name: str) -> Path:
+    """Where an uploaded file called ``name`` is stored; never outside ``uploads_dir``."""
+    root = Path(uploads_dir).resolve()
+    dest = (root / safe_upload_name(name)).resolve()
+    if dest.parent != root:
+        raise ValueError(f"unsafe upload name: {name!r}")
+    return dest
+
+
+def upload_rejection(name: str, size_bytes: int, max_mb: float) -> str | None:
+    """Why an upload is refused (in Vietnamese), or None when it is acceptable."""
+    suffix = Path(safe_upload_name(name)).suffix.lower()
+    if suffix not in ALLOWED_UPLOAD_SUFFIXES:
+        allowed = ", ".join(ALLOWED_UPLOAD_SUFFIXES)
+        return f"loại tệp “{suffix or 'không có đuôi'}” không được hỗ trợ (chỉ nhận {allowed})"
+    if size_bytes > max_mb * 1024 * 1024:
+        return f"tệp quá lớn ({size_bytes / 1024 / 1024:.1f} MB; tối đa {max_mb:g} MB)"
+    if size_bytes == 0:
+        return "tệp rỗng"
+    return None

@@ -1,0 +1,165 @@
+"""Fixtures for the chat app: a small Vietnamese corpus and the app served on loopback.
+
+The app runs on the deterministic fake embedder; it answers with the real
+extractive answerer when that module is present, else with a scripted answerer
+that cites the first sentence of the best passage.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
+from assistant.types import Answer, Citation, Passage
+
+INJECTION_TITLE = 'Thông báo <img src=x onerror="window.__pwned=1;alert(1)"> nội bộ'
+INJECTION_FILE = "canh_bao_bao_mat.txt"
+
+CORPUS = {
+    "diem_nghen.txt": (
+        "Hà Nội tháo gỡ năm điểm nghẽn của Thủ đô\n\n"
+        "KTĐT| 20/11/2017 13:20\n\n"
+        "Thành phố quyết liệt tập trung tháo gỡ 5 điểm nghẽn, đó là: ùn tắc giao thông, "
+        "trật tự đô thị, úng ngập, ô nhiễm môi trường và thủ tục hành chính. "
+        "Các sở, ngành phải báo cáo kết quả thực hiện hằng quý.\n"
+    ),
+    "tang_truong.txt": (
+        "Tăng trưởng kinh tế Thủ đô giai đoạn mới\n\n"
+        "Hà Nội phấn đấu đạt mức tăng trưởng kinh tế bình quân hàng năm từ 7,5% trở lên. "
+        "Thu ngân sách năm 2023 ước đạt 400,421 nghìn tỷ đồng.\n"
+    ),
+    "ket_luan_143.txt": (
+        "Kết luận 143-KL/TU của Thành ủy Hà Nội\n\n"
+        "Kết luận 143-KL/TU do Phó Bí thư Thường trực Thành ủy Nguyễn Thị Tuyến ký ban hành. "
+        "Kết luận yêu cầu các cấp ủy triển khai nghiêm túc nhiệm vụ năm 2023.\n"
+    ),
+    INJECTION_FILE: (
+        f"{INJECTION_TITLE}\n\n"
+        "Cảnh báo bảo mật mạng nội bộ <script>window.__pwned=2;alert(2)</script> được gửi tới "
+        "các phòng ban. Xem chi tiết tại [bấm vào đây](javascript:window.__pwned=3) và "
+        '![ảnh](x) hoặc <a href="javascript:alert(3)">liên kết</a>.\n'
+    ),
+}
+
+
+class ScriptedAnswerer(Answerer):
+    """Cites the first sentence of the best passage, streamed word by word; records calls."""
+
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[Passage], list[Turn]]] = []
+
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
+    ) -> Iterator[AnswerEvent]:
+        self.calls.append((question, list(passages), list(history)))
+        if not passages or "sao hỏa" in question.lower():
+            yield AnswerEvent(delta=NOT_FOUND_VI)
+            yield AnswerEvent(
+                answer=Answer(
+                    text=NOT_FOUND_VI, abstained=True, related=list(passages[:3]), question=question
+                )
+            )
+            return
+        p = passages[0]
+        body = p.text.split("\n\n")[-1]
+        start = p.text.index(body)
+        m = re.search(r"[.!?](\s|$)", body)
+        sentence = body[: m.end()].strip() if m else body
+        text = f"{sentence} [1]"
+        for word in re.findall(r"\S+\s*", text):
+            yield AnswerEvent(delta=word)
+        number = re.search(r"\d[\d.,]*%?", sentence)
+        span = (start + number.start(), start + number.end()) if number else (-1, -1)
+        yield AnswerEvent(
+            answer=Answer(
+                text=text,
+                citations=[
+                    Citation(
+                        index=1,
+                        passage=p,
+                        quote=sentence,
+                        quote_start=start,
+                        quote_end=start + len(sentence),
+                        span_start=span[0],
+                        span_end=span[1],
+                    )
+                ],
+                question=question,
+                direct_answer=number.group(0) if number else "",
+            )
+        )
+
+
+def scripted_unless_extractive() -> Answerer | None:
+    """None (the assistant builds the real extractive answerer) when it exists, else a script."""
+    try:
+        from assistant.answering.extractive import ExtractiveAnswerer  # noqa: F401
+    except ImportError:
+        return ScriptedAnswerer()
+    return None
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def scripted_answerer() -> ScriptedAnswerer:
+    return ScriptedAnswerer()
+
+
+@dataclass
+class RunningApp:
+    url: str
+    settings: Settings
+    assistant: Assistant
+    corpus: Path
+    injection_file: str = INJECTION_FILE
+    injection_title: str = INJECTION_TITLE
+
+
+@pytest.fixture(scope="module")
+def running_app(tmp_path_factory) -> Iterator[RunningApp]:
+    """The app on a free loopback port over a freshly ingested small corpus."""
+    import app as chat_app
+
+    root = tmp_path_factory.mktemp("app")
+    settings = Settings(
+        _env_file=None,
+        data_dir=root / "data",
+        embedding={"model": "fake"},
+        app={"host": "127.0.0.1", "port": free_port(), "max_upload_mb": 1},
+    )
+    bot = Assistant(settings, answerer=scripted_unless_extractive())
+    corpus = write_corpus(root / "corpus")
+    report = bot.ingest([corpus])
+    assert not report.failed, report.failed
+    demo = chat_app.build_app(bot, settings)
+    url = chat_app.launch(demo, settings, block=False, quiet=True)
+    try:
+        yield RunningApp(url=url, settings=settings, assistant=bot, corpus=corpus)
+    finally:
+        demo.close()
