@@ -77,16 +77,28 @@ class RetrievalSettings(BaseModel):
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(
-        1.0, ge=0.0, description="Weight of the dense ranking in fusion (accented query)."
+        1.0, ge=0.0, description="Dense weight in fusion for questions with diacritics."
     )
     lexical_weight: float = Field(
-        1.0, ge=0.0, description="Weight of the lexical ranking in fusion (accented query)."
+        1.0, ge=0.0, description="Lexical weight in fusion for questions with diacritics."
     )
-    folded_query_lexical_weight: float = Field(
-        3.0,
+    folded_dense_weight: float = Field(
+        1.0,
         ge=0.0,
-        description="Weight of the lexical ranking when the query is typed without "
-        "diacritics (the dense model cannot read such text well).",
+        description="Dense weight for questions typed without diacritics (embedded "
+        "after their marks are restored from corpus statistics).",
+    )
+    folded_lexical_weight: float = Field(
+        1.0, ge=0.0, description="Lexical (folded) weight for questions without diacritics."
+    )
+    foreign_dense_weight: float = Field(
+        1.0, ge=0.0, description="Dense weight for questions in another language."
+    )
+    foreign_lexical_weight: float = Field(
+        0.2, ge=0.0, description="Lexical weight for questions in another language."
+    )
+    restore_diacritics: bool = Field(
+        True, description="Restore the marks of a query typed without diacritics for the dense side."
     )
 
 
@@ -118,12 +130,22 @@ class AnswerSettings(BaseModel):
         "'llm' uses an OpenAI-compatible chat model.",
     )
     abstain_threshold: float = Field(
-        0.5,
-        description="Minimum evidence score for an extractive answer; below it the "
-        "assistant says it did not find the information. Calibrated by "
-        "'assistant calibrate'.",
+        0.2529,
+        ge=0.0,
+        le=1.0,
+        description="Minimum confidence (0..1) for an extractive answer; below it the "
+        "assistant says it did not find the information. Calibrated on the gold set by "
+        "'python -m assistant.answering.calibrate' (evidence in eval/calibration.json).",
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer.")
+    context_passages: int = Field(
+        10,
+        ge=1,
+        le=50,
+        description="Passages retrieved for answering a question (the answerer picks "
+        "its sentences among them); more than retrieval.top_k helps follow-ups and "
+        "questions typed without diacritics.",
+    )
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1."
     )

@@ -22,7 +22,10 @@ __all__ = [
     "fold_diacritics",
     "has_diacritics",
     "is_folded",
+    "is_vietnamese_syllable",
     "nfc",
+    "query_kind",
+    "restore_diacritics",
     "split_sentences",
     "tokenize",
 ]
@@ -242,3 +245,91 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 spans.append((s, s + len(stripped)))
             start = cut
     return spans
+
+
+# --------------------------------------------------------------------------- queries
+
+# A Vietnamese syllable written without marks: optional onset, a vowel cluster,
+# optional coda. English words mostly fail it ("what", "growth", "is", "how").
+_FOLDED_SYLLABLE_RE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})(?:ch|nh|ng|[cmnpt])?"
+)
+
+QueryKind = str  # "accented" | "folded" | "foreign"
+
+
+def is_vietnamese_syllable(token: str) -> bool:
+    """True when ``token`` (any case, marks or not) has the shape of a Vietnamese syllable.
+
+    >>> [is_vietnamese_syllable(t) for t in ("nghiêng", "truong", "what", "growth")]
+    [True, True, False, False]
+    """
+    return _FOLDED_SYLLABLE_RE.fullmatch(fold_diacritics(token).lower()) is not None
+
+
+def query_kind(text: str) -> QueryKind:
+    """How a query is typed: ``"accented"`` Vietnamese, ``"folded"`` Vietnamese
+    without marks, or ``"foreign"`` (e.g. English), which search treats differently.
+
+    Text with any Vietnamese mark is accented. Unmarked text is folded
+    Vietnamese when at least 80% of its words have the shape of a Vietnamese
+    syllable, otherwise foreign.
+
+    >>> query_kind("Hà Nội tăng trưởng bao nhiêu?")
+    'accented'
+    >>> query_kind("ha noi tang truong bao nhieu")
+    'folded'
+    >>> query_kind("What growth target did Hanoi set?")
+    'foreign'
+    """
+    if has_diacritics(text):
+        return "accented"
+    words = [t for t in tokenize(text) if not any(ch.isdigit() for ch in t)]
+    if not words:
+        return "accented"
+    share = sum(is_vietnamese_syllable(w) for w in words) / len(words)
+    return "folded" if share >= 0.8 else "foreign"
+
+
+def restore_diacritics(
+    text: str,
+    unigrams: dict[str, dict[str, int]],
+    bigrams: dict[tuple[str, str], int],
+    *,
+    max_candidates: int = 6,
+) -> str:
+    """Put the marks back on a query typed without them, from corpus statistics.
+
+    ``unigrams`` maps a folded syllable to the accented forms seen in the corpus
+    with their counts; ``bigrams`` counts adjacent accented syllable pairs. The
+    most likely accented sequence is chosen by Viterbi over log counts, so
+    context decides ("tang truong" → "tăng trưởng", not "tầng trường"). Words
+    never seen stay as typed. Returns lowercase syllables joined by spaces.
+
+    >>> uni = {"ha": {"hà": 5}, "noi": {"nội": 5, "nói": 2}}
+    >>> restore_diacritics("ha noi", uni, {("hà", "nội"): 5})
+    'hà nội'
+    """
+    import math
+
+    tokens = tokenize(text)
+    if not tokens:
+        return nfc(text)
+    lattice: list[list[tuple[str, float]]] = []
+    for tok in tokens:
+        forms = unigrams.get(fold_diacritics(tok), {})
+        best = sorted(forms.items(), key=lambda kv: -kv[1])[:max_candidates]
+        lattice.append([(f, math.log1p(c)) for f, c in best] or [(tok, 0.0)])
+    # Viterbi: score = sum of unigram log counts + 2 * bigram log counts
+    prev = {f: (s, [f]) for f, s in lattice[0]}
+    for column in lattice[1:]:
+        cur: dict[str, tuple[float, list[str]]] = {}
+        for f, s in column:
+            best_score, best_path = max(
+                ((ps + s + 2.0 * math.log1p(bigrams.get((pf, f), 0)), path) for pf, (ps, path) in prev.items()),
+                key=lambda x: x[0],
+            )
+            cur[f] = (best_score, [*best_path, f])
+        prev = cur
+    return " ".join(max(prev.values(), key=lambda x: x[0])[1])

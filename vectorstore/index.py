@@ -22,15 +22,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from ingest import schema
-from ingest.vietnamese import is_folded, nfc
+from ingest.vietnamese import nfc, query_kind
 from vectorstore.lexical import LexicalIndex
 from vectorstore.locking import WriterLock
 from vectorstore.store import StoredChunk, VectorStore
@@ -59,13 +59,32 @@ def date_number(date: str) -> int:
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How the dense and lexical rankings are fused (weighted RRF)."""
+    """How the dense and lexical rankings are fused (weighted RRF), per kind of query.
+
+    * accented Vietnamese: dense on the query, lexical on accented syllables;
+    * folded (typed without diacritics): dense on the query with its marks
+      restored from corpus statistics, lexical on folded syllables;
+    * foreign (e.g. English): dense on the query (e5 is multilingual), lexical
+      on folded syllables for names, numbers and codes.
+    """
 
     rrf_k: int = 60
     dense: float = 1.0
     lexical: float = 1.0
-    folded_lexical: float = 3.0
+    folded_dense: float = 1.0
+    folded_lexical: float = 1.0
+    foreign_dense: float = 1.0
+    foreign_lexical: float = 0.2
     candidates: int = 30
+    restore_diacritics: bool = True
+
+    def for_kind(self, kind: str) -> tuple[float, float]:
+        """(dense weight, lexical weight) for a query kind."""
+        if kind == "folded":
+            return self.folded_dense, self.folded_lexical
+        if kind == "foreign":
+            return self.foreign_dense, self.foreign_lexical
+        return self.dense, self.lexical
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,8 @@ class SearchHit:
     dense_score: float | None = None
     lexical_rank: int | None = None
     lexical_score: float | None = None
+    query_kind: str = "accented"
+    dense_query: str = ""
 
     def to_document(self) -> Document:
         return Document(page_content=self.chunk.text, id=self.chunk.id, metadata=dict(self.chunk.metadata))
@@ -174,7 +195,7 @@ class DocumentIndex:
                     "date": m.get(schema.DATE, ""),
                     "chunks": len(ids),
                     "chunker": self.chunker_signature,
-                    "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 },
             )
             removed = self._delete_stale(source, doc_hash) if old else 0
@@ -265,10 +286,17 @@ class DocumentIndex:
             hi = _upper_bound(hi)
             where.setdefault("date_num", {})["$lte"] = hi
         n_cand = max(k, self.fusion.candidates)
+        kind = query_kind(query)
+        if mode != "dense":
+            self.sync_lexical()
+        dense_query = query
+        if kind == "folded" and self.fusion.restore_diacritics:
+            self.sync_lexical()
+            dense_query = self.lexical.restore(query)
 
         dense: list[StoredChunk] = []
         if mode in ("hybrid", "dense"):
-            vector = self.embeddings.embed_query(query)
+            vector = self.embeddings.embed_query(dense_query)
             want = n_cand
             while True:
                 got = self.store.query(vector, want, where=where or None)
@@ -279,9 +307,8 @@ class DocumentIndex:
             dense = dense[:n_cand]
 
         lexical: list[tuple[str, float]] = []
-        folded = is_folded(query)
+        folded = kind != "accented"
         if mode in ("hybrid", "lexical"):
-            self.sync_lexical()
 
             def keep(meta: dict[str, Any]) -> bool:
                 if sources and meta.get("source") not in sources:
@@ -293,12 +320,16 @@ class DocumentIndex:
 
             lexical = self.lexical.search(query, n_cand, folded=folded, keep=keep if where else None)
 
-        return self._fuse(dense, lexical, k, folded=folded, manifest=manifest, mode=mode)
+        hits = self._fuse(dense, lexical, k, kind=kind, manifest=manifest, mode=mode)
+        return [replace(h, query_kind=kind, dense_query=dense_query) for h in hits]
 
-    def _fuse(self, dense, lexical, k, *, folded, manifest, mode) -> list[SearchHit]:
+    def _fuse(self, dense, lexical, k, *, kind, manifest, mode) -> list[SearchHit]:
         f = self.fusion
-        w_dense = f.dense if mode != "lexical" else 0.0
-        w_lex = (f.folded_lexical if folded else f.lexical) if mode != "dense" else 0.0
+        w_dense, w_lex = f.for_kind(kind)
+        if mode == "dense":
+            w_dense, w_lex = 1.0, 0.0
+        elif mode == "lexical":
+            w_dense, w_lex = 0.0, 1.0
         info: dict[str, dict[str, Any]] = {}
         for rank, c in enumerate(dense, 1):
             info[c.id] = {"chunk": c, "dense_rank": rank, "dense_score": c.similarity}
@@ -309,7 +340,7 @@ class DocumentIndex:
             for c in self.store.get(ids=missing):
                 info[c.id]["chunk"] = c
         hits = []
-        for cid, d in info.items():
+        for d in info.values():
             chunk = d.get("chunk")
             if chunk is None or not self._is_live(chunk.metadata, manifest):
                 continue

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.vietnamese import fold_diacritics, tokenize
+from ingest.vietnamese import fold_diacritics, restore_diacritics, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ class LexicalIndex:
         self._meta: list[dict[str, Any]] = []
         self._tokens: dict[str, tuple[list[str], list[str]]] = {}
         self._bm25: dict[bool, Any] = {}
+        self._accents: dict[str, dict[str, int]] = {}
+        self._pairs: dict[tuple[str, str], int] = {}
         self._lock = threading.RLock()
         self._loaded = False
 
@@ -110,7 +112,10 @@ class LexicalIndex:
     def _build(self) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; keep it at the app's level
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._bm25 = {}
+        self._build_accent_tables()
         if not self._ids:
             return
         for folded in (False, True):
@@ -118,6 +123,35 @@ class LexicalIndex:
             corpus = [self._tokens[i][1 if folded else 0] or [""] for i in self._ids]
             model.index(corpus, show_progress=False)
             self._bm25[folded] = model
+
+    def _build_accent_tables(self) -> None:
+        """Counts of accented syllables (by folded form) and of adjacent pairs."""
+        from collections import Counter
+
+        uni: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for cid in self._ids:
+            syllables = [t for t in self._tokens[cid][0] if "_" not in t]
+            uni.update(syllables)
+            pairs.update(zip(syllables, syllables[1:], strict=False))
+        accents: dict[str, dict[str, int]] = {}
+        for form, n in uni.items():
+            accents.setdefault(fold_diacritics(form), {})[form] = n
+        self._accents, self._pairs = accents, dict(pairs)
+
+    def restore(self, query: str) -> str:
+        """``query`` typed without diacritics, with the corpus's most likely marks.
+
+        >>> idx = LexicalIndex()
+        >>> idx.sync("v1", lambda: [("c1", "Hà Nội tăng trưởng 7,5%", {})])
+        True
+        >>> idx.restore("ha noi tang truong bao nhieu")
+        'hà nội tăng trưởng bao nhieu'
+        """
+        with self._lock:
+            if not self._accents:
+                return query
+            return restore_diacritics(query, self._accents, self._pairs)
 
     def sync(self, fingerprint: str, load_live: Callable[[], Iterable[tuple[str, str, dict[str, Any]]]]) -> bool:
         """Bring the index in line with the store when ``fingerprint`` changed.

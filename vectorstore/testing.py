@@ -8,7 +8,6 @@ fixture returning an empty store built with ``embedding_model="m1"``
 from __future__ import annotations
 
 
-
 def unit_vector(*xs: float) -> list[float]:
     """A 4-d vector from its first components."""
     return list(xs) + [0.0] * (4 - len(xs))

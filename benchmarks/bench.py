@@ -1,0 +1,224 @@
+"""Performance benchmark: every figure printed beside its reference, in one run.
+
+    python benchmarks/bench.py              # all sections (about 10 minutes on 2 cores)
+    python benchmarks/bench.py --quick      # skip the 100k-chunk store
+    python benchmarks/bench.py --json out.json
+
+Sections:
+  ingest     ingest throughput (chunks/s) vs raw encode throughput of the same model on the
+             same chunks → pipeline overhead (target < 10%)
+  latency    retrieve (hybrid, and dense-only as the baseline) and ask p50/p95 on the bundled
+             corpus (targets: retrieve p50 ≤ 60 ms, hybrid ≤ 1.5x dense, ask p50 ≤ 200 ms)
+  scale      retrieve p50/p95 on a synthetic store of 100,000 chunks (target p50 ≤ 150 ms)
+  serving    cold start to first answer, and peak memory (RSS high-water mark) of a process
+             that loads everything and answers questions (target ≤ 1.5 GB)
+
+Timings are wall-clock on this machine; run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from assistant import Assistant, Settings  # noqa: E402
+from eval.dataset import load_dataset  # noqa: E402
+
+CORPUS = REPO / "data" / "articles"
+DATASET = REPO / "eval" / "datasets" / "hanoi.jsonl"
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    i = min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))
+    return values[i]
+
+
+def row(name: str, value: str, reference: str, verdict: str = "") -> None:
+    print(f"  {name:<44} {value:>16}   {reference:<34} {verdict}")
+
+
+def ok(flag: bool) -> str:
+    return "OK" if flag else "MISSED"
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return (time.perf_counter() - t0) * 1000.0, out
+
+
+def questions() -> list[str]:
+    return [item.question for item in load_dataset(DATASET) if not item.history]
+
+
+def bench_ingest(results: dict, repeats: int = 3) -> None:
+    print("\n== ingest: pipeline vs raw encode (same model, same chunks)")
+    ingest_s, encode_s, n_chunks = [], [], 0
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as d:
+            bot = Assistant(Settings(data_dir=d))
+            bot.warm_up()
+            t0 = time.perf_counter()
+            report = bot.ingest([CORPUS])
+            ingest_s.append(time.perf_counter() - t0)
+            n_chunks = report.chunks_added
+            texts = [c.text for c in bot.components.store.get()]
+            st = bot.components.embeddings.sentence_transformer
+            emb = bot.settings.embedding
+            t0 = time.perf_counter()
+            st.encode(texts, prompt=emb.passage_prompt, batch_size=emb.batch_size, normalize_embeddings=True)
+            encode_s.append(time.perf_counter() - t0)
+    ing, enc = statistics.median(ingest_s), statistics.median(encode_s)
+    overhead = ing / enc - 1.0
+    row("chunks", f"{n_chunks}", "")
+    row("raw encode throughput", f"{n_chunks / enc:.1f} chunks/s", "reference")
+    row("ingest throughput", f"{n_chunks / ing:.1f} chunks/s", f"{n_chunks / enc:.1f} chunks/s raw")
+    row("pipeline overhead", f"{overhead * 100:.1f}%", "target < 10%", ok(overhead < 0.10))
+    results["ingest"] = {
+        "chunks": n_chunks,
+        "ingest_chunks_per_s": n_chunks / ing,
+        "encode_chunks_per_s": n_chunks / enc,
+        "overhead": overhead,
+    }
+
+
+def bench_latency(results: dict, data_dir: Path) -> None:
+    print("\n== latency on the bundled corpus")
+    bot = Assistant(Settings(data_dir=data_dir))
+    bot.ingest([CORPUS])
+    bot.warm_up()
+    qs = questions()
+    for q in qs[:5]:  # warm caches
+        bot.retrieve(q)
+        bot.ask(q)
+    lat: dict[str, list[float]] = {"dense": [], "hybrid": [], "ask": []}
+    for q in qs:
+        lat["dense"].append(timed(bot.retrieve, q, mode="dense")[0])
+        lat["hybrid"].append(timed(bot.retrieve, q, mode="hybrid")[0])
+        lat["ask"].append(timed(bot.ask, q)[0])
+    d50, h50, a50 = (pct(lat[k], 50) for k in ("dense", "hybrid", "ask"))
+    row("questions", f"{len(qs)}", "")
+    row("retrieve dense-only p50 / p95", f"{d50:.1f} / {pct(lat['dense'], 95):.1f} ms", "baseline")
+    row("retrieve hybrid p50 / p95", f"{h50:.1f} / {pct(lat['hybrid'], 95):.1f} ms", "target p50 ≤ 60 ms", ok(h50 <= 60))
+    row("hybrid / dense p50", f"{h50 / d50:.2f}x", "target ≤ 1.5x", ok(h50 / d50 <= 1.5))
+    row("ask (extractive) p50 / p95", f"{a50:.1f} / {pct(lat['ask'], 95):.1f} ms", "target p50 ≤ 200 ms", ok(a50 <= 200))
+    results["latency"] = {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in lat.items()}
+
+
+def bench_scale(results: dict, n: int = 100_000) -> None:
+    print(f"\n== retrieve on a synthetic store of {n:,} chunks")
+    import numpy as np
+
+    from ingest import schema
+
+    rng = random.Random(7)
+    vocab = sorted({w for f in CORPUS.glob("*.txt") for w in f.read_text(encoding="utf-8").split() if w.isalpha()})
+    with tempfile.TemporaryDirectory() as d:
+        bot = Assistant(Settings(data_dir=d))
+        store, index = bot.components.store, bot.components.index
+        dim = len(bot.components.embeddings.embed_query("khởi động"))
+        t0 = time.perf_counter()
+        nrng = np.random.default_rng(7)
+        per_source = 100
+        for s in range(n // per_source):
+            source = f"/synthetic/{s:05d}.txt"
+            doc_hash = schema.content_hash(source)
+            ids, texts, metas = [], [], []
+            for i in range(per_source):
+                text = " ".join(rng.choice(vocab) for _ in range(60))
+                ids.append(schema.make_chunk_id(source, i, text, doc_hash=doc_hash))
+                texts.append(text)
+                metas.append({"source": source, "doc_hash": doc_hash, "title": source, "date_num": 0, "chunk_index": i})
+            vecs = nrng.normal(size=(per_source, dim)).astype("float32")
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            store.upsert(ids, texts, metas, vecs.tolist())
+            store.set_manifest(source, {"doc_hash": doc_hash, "title": source, "chunks": per_source, "chunker": index.chunker_signature})
+        build = time.perf_counter() - t0
+        index._invalidate()
+        t0 = time.perf_counter()
+        index.sync_lexical()
+        lex_build = time.perf_counter() - t0
+        qs = questions()
+        for q in qs[:5]:
+            bot.retrieve(q)
+        lat = {"dense": [], "hybrid": []}
+        for q in qs:
+            lat["dense"].append(timed(bot.retrieve, q, mode="dense")[0])
+            lat["hybrid"].append(timed(bot.retrieve, q, mode="hybrid")[0])
+    h50 = pct(lat["hybrid"], 50)
+    row("store build (vectors + manifest)", f"{build:.0f} s", "")
+    row("lexical index build", f"{lex_build:.1f} s", "")
+    row("retrieve dense-only p50 / p95", f"{pct(lat['dense'], 50):.1f} / {pct(lat['dense'], 95):.1f} ms", "baseline")
+    row("retrieve hybrid p50 / p95", f"{h50:.1f} / {pct(lat['hybrid'], 95):.1f} ms", "target p50 ≤ 150 ms", ok(h50 <= 150))
+    results["scale"] = {"chunks": n, "build_s": build, "lexical_build_s": lex_build,
+                        **{k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in lat.items()}}
+
+
+SERVE_SCRIPT = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    t0 = time.perf_counter()
+    from assistant import Assistant, Settings
+    bot = Assistant(Settings(data_dir=sys.argv[1]))
+    first = bot.ask(sys.argv[2])
+    cold = time.perf_counter() - t0
+    qs = json.loads(sys.argv[3])
+    for q in qs:
+        bot.ask(q)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"cold_start_s": cold, "peak_rss_mb": rss_mb, "answered": len(qs) + 1}))
+    """
+)
+
+
+def bench_serving(results: dict, data_dir: Path) -> None:
+    print("\n== serving: cold start and peak memory (fresh process, model cached, index built)")
+    qs = questions()
+    out = subprocess.run(
+        [sys.executable, "-c", SERVE_SCRIPT, str(data_dir), qs[0], json.dumps(qs[1:])],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    row("cold start to first answer", f"{res['cold_start_s']:.1f} s", "imports + model + store + answer")
+    row("peak memory (RSS high-water mark)", f"{res['peak_rss_mb']:.0f} MB", "target ≤ 1536 MB", ok(res["peak_rss_mb"] <= 1536))
+    results["serving"] = res
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="skip the 100k-chunk store")
+    p.add_argument("--chunks", type=int, default=100_000, help="size of the synthetic store")
+    p.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = p.parse_args(argv)
+    results: dict = {}
+    print(f"{'figure':<46} {'measured':>16}   reference")
+    with tempfile.TemporaryDirectory() as d:
+        bench_ingest(results)
+        bench_latency(results, Path(d))
+        bench_serving(results, Path(d))
+    if not args.quick:
+        bench_scale(results, args.chunks)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

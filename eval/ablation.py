@@ -1,0 +1,203 @@
+"""Retrieval ablation: each component's contribution, on the bundled set and the external benchmark.
+
+    python -m eval.ablation --zalo ../shared/benchmarks/zalo-wikiqa-2019/train.json
+    python -m eval.ablation --zalo PATH --chunk-sizes 400,600,800,1000   # also sweep chunking
+
+Every variant runs through ``Assistant.retrieve`` on one index per corpus (the
+index is built once; variants change only how a query is searched). Prints a
+Markdown table (the one in docs/retrieval.md) and writes it with ``--out``.
+
+Sets:
+  hanoi        the bundled gold set (answerable questions), as written
+  hanoi nodiac its questions typed without diacritics (the no_diacritics category)
+  hanoi+zalo   the bundled set with the 142 benchmark paragraphs mixed in as distractors
+  zalo         the external benchmark, as written and with diacritics stripped
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant import Assistant, Settings
+from eval.dataset import load_dataset
+from eval.metrics import hit_at_k, mrr
+from eval.zalo import load_squad, write_paragraphs
+from ingest.vietnamese import fold_diacritics
+from vectorstore.index import FusionWeights
+from vectorstore.lexical import LexicalIndex
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "data" / "articles"
+DATASET = REPO / "eval" / "datasets" / "hanoi.jsonl"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    mode: str = "hybrid"
+    fusion: FusionWeights | None = None
+    bigrams: bool = True
+
+
+def variants(base: FusionWeights) -> list[Variant]:
+    plain = FusionWeights(
+        rrf_k=60, dense=1, lexical=1, folded_dense=1, folded_lexical=1, foreign_dense=1,
+        foreign_lexical=1, candidates=base.candidates, restore_diacritics=False,
+    )  # fmt: skip
+    return [
+        Variant("dense only (e5-small)", mode="dense", fusion=replace(base, restore_diacritics=False)),
+        Variant("dense only + diacritic restoration", mode="dense", fusion=base),
+        Variant("BM25 only (syllables + bigrams)", mode="lexical", fusion=base),
+        Variant("BM25 only, unigrams", mode="lexical", fusion=base, bigrams=False),
+        Variant("plain RRF dense + BM25", fusion=plain),
+        Variant("+ query-aware weights", fusion=replace(base, restore_diacritics=False)),
+        Variant("+ diacritic restoration (default)", fusion=base),
+        Variant("default, BM25 unigrams only", fusion=base, bigrams=False),
+    ]
+
+
+def _pid_match(pid: str, passage) -> bool:
+    return Path(passage.source).stem == pid
+
+
+def build(data_dir: Path, paths: Sequence[Path], chunk_size: int) -> Assistant:
+    bot = Assistant(Settings(data_dir=data_dir, chunking={"chunk_size": chunk_size}))
+    report = bot.ingest(paths)
+    if report.failed:
+        raise SystemExit(f"ingest failed: {report.failed}")
+    bot.warm_up()
+    return bot
+
+
+def hanoi_questions() -> list[tuple[str, list[str], str]]:
+    items = [i for i in load_dataset(DATASET) if i.answerable]
+    out = []
+    for it in items:
+        question = it.standalone or it.question if it.history else it.question
+        out.append((question, list(it.evidence), "hanoi"))
+        if it.category == "no_diacritics":
+            out.append((question, list(it.evidence), "hanoi nodiac"))
+    return out
+
+
+def zalo_questions(bench) -> list[tuple[str, list[str], str]]:
+    out = []
+    for q in bench.questions:
+        out.append((q.question, [q.pid], "zalo"))
+        out.append((fold_diacritics(q.question), [q.pid], "zalo nodiac"))
+    return out
+
+
+def run(zalo_path: Path | None, chunk_sizes: list[int], limit: int | None) -> str:
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        bench = load_squad(zalo_path) if zalo_path else None
+        zdir = tmp / "zalo-docs"
+        if bench is not None:
+            write_paragraphs(bench, zdir)
+        hq = hanoi_questions()
+        # chunk-size sweep on the bundled set (default fusion)
+        if len(chunk_sizes) > 1:
+            lines += ["| chunk size | hanoi hit@1 | hanoi hit@5 | hanoi MRR |", "|---:|---:|---:|---:|"]
+            for size in chunk_sizes:
+                bot = build(tmp / f"h{size}", [CORPUS], size)
+                m = _eval_mode(bot, hq, _evidence_match, "hybrid")["hanoi"]
+                lines.append(f"| {size} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['mrr']:.3f} |")
+                _progress(lines[-1])
+            lines.append("")
+        size = chunk_sizes[0] if len(chunk_sizes) == 1 else Settings().chunking.chunk_size
+        corpora = [("hanoi", build(tmp / "hanoi", [CORPUS], size), hq, _evidence_match)]
+        if bench is not None:
+            mixed = build(tmp / "mixed", [CORPUS, zdir], size)
+            corpora.append(("hanoi+zalo", mixed, [(q, g, "hanoi+zalo") for q, g, s in hq if s == "hanoi"], _evidence_match))
+            zbot = Assistant(Settings(data_dir=tmp / "zalo", chunking={"chunk_size": 4000}))
+            zbot.ingest([zdir])
+            zbot.warm_up()
+            zq = zalo_questions(bench)
+            if limit:
+                zq = zq[: 2 * limit]
+            corpora.append(("zalo", zbot, zq, _pid_match))
+        base = corpora[0][1].components.index.fusion
+        header = "| variant | hanoi hit@1 | hanoi hit@5 | hanoi MRR | nodiac hit@5 | +distractors hit@1 | zalo hit@1 | zalo hit@5 | zalo MRR | zalo nodiac hit@1 |"
+        lines += [header, "|---|" + "---:|" * 9]
+        _progress(header)
+        for v in variants(base):
+            scores: dict[str, dict[str, float]] = {}
+            for _name, bot, qs, match in corpora:
+                index = bot.components.index
+                index.fusion = v.fusion or base
+                if index.lexical.bigrams != v.bigrams:
+                    index.lexical = LexicalIndex(None, bigrams=v.bigrams)
+                t0 = time.perf_counter()
+                scores.update(_eval_mode(bot, qs, match, v.mode))
+                log.info("%s on %s: %.1f s", v.name, _name, time.perf_counter() - t0)
+            row = [v.name]
+            for set_name, metric in (
+                ("hanoi", "hit@1"), ("hanoi", "hit@5"), ("hanoi", "mrr"), ("hanoi nodiac", "hit@5"),
+                ("hanoi+zalo", "hit@1"), ("zalo", "hit@1"), ("zalo", "hit@5"), ("zalo", "mrr"),
+                ("zalo nodiac", "hit@1"),
+            ):  # fmt: skip
+                val = scores.get(set_name, {}).get(metric)
+                row.append("–" if val is None else f"{val:.3f}")
+            lines.append("| " + " | ".join(row) + " |")
+            _progress(lines[-1])
+    return "\n".join(lines)
+
+
+def _progress(line: str) -> None:
+    """The ablation is a report: rows go to stdout as they are measured."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _evidence_match(evidence: str, passage) -> bool:
+    from eval.metrics import contains_evidence
+
+    return contains_evidence(evidence, passage.text)
+
+
+def _eval_mode(bot: Assistant, questions, match, mode: str) -> dict[str, dict[str, float]]:
+    by_set: dict[str, tuple[list, list]] = {}
+    for q, gold, set_name in questions:
+        passages = bot.retrieve(q, 10, mode=mode)
+        g, r = by_set.setdefault(set_name, ([], []))
+        g.append(gold)
+        r.append(passages)
+    return {
+        s: {
+            "hit@1": hit_at_k(g, r, 1, match=match).score,
+            "hit@5": hit_at_k(g, r, 5, match=match).score,
+            "mrr": mrr(g, r, match=match).score,
+        }
+        for s, (g, r) in by_set.items()
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval.ablation", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--zalo", type=Path, help="path of the Zalo benchmark train.json")
+    p.add_argument("--chunk-sizes", default="", help="comma-separated sizes to sweep, e.g. 400,600,800")
+    p.add_argument("--limit", type=int, help="only the first N benchmark questions")
+    p.add_argument("--out", type=Path, help="write the Markdown table here")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    sizes = [int(s) for s in args.chunk_sizes.split(",") if s.strip()] or [Settings().chunking.chunk_size]
+    table = run(args.zalo, sizes, args.limit)
+    if args.out:
+        args.out.write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
