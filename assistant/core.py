@@ -270,7 +270,7 @@ class Assistant:
         """Stream the answer: text deltas, then a final event with the ``Answer``."""
         question = check_question(question)
         turns = normalize_history(history)
-        passages = self.retrieve(question, k, history=turns)
+        passages = self.retrieve(question, k or self.settings.answer.context_passages, history=turns)
         yield from self.answerer.stream(question, passages, history=turns)
 
     def ask(self, question: str, history: HistoryLike = None, *, k: int | None = None) -> Answer:

@@ -1,0 +1,1416 @@
+"""The offline answerer: the answer is made of the best-supported sentences.
+
+No model runs here. Every sentence of the retrieved passages is scored by how
+well it answers the question:
+
+* **coverage**: the share of the question's content syllables (question words
+  and function words removed) found in the sentence, weighted by IDF over the
+  candidate sentences; matched on accented syllables, and on folded ones when
+  the question is typed without diacritics ("ha noi" = "Hà Nội"); words found
+  only near the sentence (the previous sentences, the title) count in part;
+* **bigrams** of the question found in the sentence;
+* **the kind of answer** the question asks for ("bao nhiêu"/"mấy" → a number,
+  and "bao nhiêu huyện" → a number of "huyện"; "ngày nào"/"khi nào" → a date;
+  "năm nào" → a year; "ai" → a person's name; "ở đâu" → a place;
+  "những ... nào"/"gồm" → a list) is present, and is not just repeated from
+  the question;
+* **constraints** of the question hold: its years are the sentence's years (a
+  question about 2022 is not answered by a sentence about 2023), its numbers
+  and names occur in the passage;
+* the passage's **retrieval rank**.
+
+Long sentences are also scored clause by clause (split at ";"). A question in
+several parts ("..., và ...?", "So sánh A và B") is also scored part by part.
+A question that is not Vietnamese (English) cannot match words: its sentences
+are ranked by the passage's dense retrieval rank, as far as the question's
+names and numbers ("OECD", "143") occur in them.
+
+The best sentence's score is the answer's ``confidence`` (for a question in
+parts, the parts' mean); under ``abstain_threshold`` (calibrated on the gold
+set by :mod:`assistant.answering.calibrate`) the answerer says it did not find
+the information and lists the closest passages. Otherwise the answer is the
+best sentence, led by the direct answer span when one is clear (a number, a
+name, a date, a list after ":"), then the items of a list it announces ("...
+đưa ra 4 cam kết hành động."), the best sentence of each part, and sentences
+that cover what the best one does not. Sentences are quoted verbatim (a
+leading connector such as "Theo đó," may be dropped; a clause ends with a
+period), each followed by its marker ``[n]``. The answer is streamed in word
+groups.
+
+Example:
+    >>> from assistant.types import Passage
+    >>> p = Passage(text="Năm 2023, kinh tế Thủ đô tăng trưởng ước đạt 6,11%.", source="a.txt",
+    ...             title="Hà Nội", score=1.0, chunk_id="c1")
+    >>> a = ExtractiveAnswerer(abstain_threshold=0.3).answer(
+    ...     "Năm 2023 kinh tế Hà Nội tăng trưởng bao nhiêu?", [p])
+    >>> a.text, a.direct_answer
+    ('6,11% [1]\\n\\nNăm 2023, kinh tế Thủ đô tăng trưởng ước đạt 6,11% [1].', '6,11%')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
+from assistant.answering.citations import CitationNumbering
+from assistant.followup import condense
+from assistant.types import Answer, Passage
+from ingest.vietnamese import fold_diacritics, is_folded, nfc, split_sentences, tokenize
+
+if TYPE_CHECKING:
+    from assistant.settings import AnswerSettings
+
+__all__ = [
+    "RELATED_HINT_VI",
+    "Evidence",
+    "ExtractiveAnswerer",
+    "QuestionProfile",
+    "ScoredSentence",
+    "analyze_question",
+    "split_question",
+]
+
+RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
+
+# A list announced by the best sentence ("... 4 cam kết hành động.") is given in
+# full, up to this many items, even beyond ``max_sentences``.
+_MAX_LIST_ITEMS = 6
+
+# ----------------------------------------------------------------------------- words
+
+# Function words and question words: not content. Compared with accented syllables.
+_STOPWORDS = frozenset(
+    """
+    là của và có được những các cho với trong về theo đã sẽ đang thì mà để vào ở tại từ
+    đến này đó ấy kia một hay hoặc cũng rất bị do nên nhưng lại ra việc còn vậy thế như
+    khi nào gì ai đâu sao bao nhiêu mấy giờ không chưa hỏi điều hiện nay đây nhé ạ nhỉ
+    họ nó ông bà ra sao cái chiếc hãy xin cho biết hơn nữa
+    """.split()
+)
+# The same for a question typed without diacritics: only words whose folded form
+# is not also a frequent content syllable ("tư" in "đầu tư" folds like "từ").
+_FOLDED_STOPWORDS = frozenset(
+    """
+    la cua va duoc nhung cac cho voi mot hay hoac cung vao theo thi bao nhieu gi nao ai
+    sao khong chua
+    """.split()
+)
+_ENGLISH_STOPWORDS = frozenset(
+    """
+    a an the of to in on at for by with from and or is are was were be been being does did
+    do has have had what which who whom whose when where why how many much that this these
+    those it its their they there as about into according should would could can will
+    """.split()
+)
+_SURNAMES = frozenset(
+    """
+    nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trương tô
+    đào lương mai cao lâm trịnh đoàn vương hà chu tạ thái phùng quách kiều lưu triệu văn
+    """.split()
+)
+# Capitalised phrases that start like a person's name but are places.
+_NOT_PERSONS = frozenset({"hà nội", "hà tây", "hà đông", "hồ gươm", "hồ hoàn kiếm", "lê lợi"})
+_NUMBER_WORDS = frozenset("một hai ba bốn năm sáu bảy tám chín mười mươi trăm nghìn".split())
+_LEADING_CONNECTORS = re.compile(
+    r"^(?:theo đó|đồng thời|ngoài ra|bên cạnh đó|trong đó|cùng với đó|mặt khác|thêm vào đó|"
+    r"cụ thể|đáng chú ý|qua đó|từ đó)\s*,\s*",
+    re.IGNORECASE,
+)
+
+# ----------------------------------------------------------------------------- cues
+
+# Question-type cues, written accented; a folded question is matched against
+# their folded forms. Each maps to the kind of answer expected.
+_CUES: tuple[tuple[str, str], ...] = (
+    (r"\bthứ (?:mấy|bao nhiêu)\b|\bhạng (?:mấy|bao nhiêu)\b|\bxếp thứ\b", "ordinal"),
+    (r"(?<!hàng )(?<!mỗi )\bnăm (?:nào|bao nhiêu)\b|\bgiai đoạn nào\b", "year"),
+    (
+        r"\bngày nào\b|\bhôm nào\b|\bbuổi nào\b|\bthời điểm nào\b|\blúc nào\b|\bkhi nào\b|"
+        r"\bbao giờ\b|\bthời gian nào\b|\btháng nào\b|\bngày tháng\b",
+        "date",
+    ),
+    (r"\bphần trăm\b|%|\btỷ lệ\b|\btỉ lệ\b", "percent"),
+    (r"\bbao nhiêu\b|\bmấy\b", "number"),
+    (
+        r"\b(?:kinh phí|ngân sách|vốn|dự toán|tổng mức đầu tư|chi phí|giá trị|doanh thu|"
+        r"thu nhập|tiền)\b.*\b(?:bao nhiêu|mấy)\b",
+        "money",
+    ),
+    (
+        r"\bai\b|\bngười nào\b|\b(?:đồng chí|ông|bà|bí thư|chủ tịch|tổng bí thư|lãnh đạo|"
+        r"thủ tướng|bộ trưởng|giám đốc|ủy viên|phó bí thư)(?: [^\s?]+){0,4} nào\b|"
+        r"\b(?:chủ tịch|bí thư|giám đốc|bộ trưởng|thủ tướng|người đứng đầu)\b.*\btên (?:là )?gì\b",
+        "person",
+    ),
+    (
+        r"\bở đâu\b|\bđâu\?*$|\bnơi nào\b|\bđịa điểm nào\b|\b(?:huyện|quận|xã|phường|tỉnh|"
+        r"địa phương|vùng|khu vực) nào\b",
+        "place",
+    ),
+    (
+        r"\bnhững\b.*\b(?:nào|gì)\b|\bcác\b.*\bnào\b|\bgồm\b|\bbao gồm\b|\blà những\b|"
+        r"\bnhững việc\b|\bnhững gì\b",
+        "list",
+    ),
+    (
+        r"\b(?:tổ chức|cơ quan|đơn vị|tỉnh|thành phố|nước|quốc gia|công ty|doanh nghiệp|bộ|"
+        r"ngành|văn bản|nghị quyết|kết luận|luật|dự án|chương trình|tuyến|sân bay|cảng|"
+        r"trường|bệnh viện|hãng|ban|hội nghị|đại hội|tên)(?: [^\s?]+){0,2} nào\b|\btên (?:là )?gì\b",
+        "entity",
+    ),
+    (
+        r"\b(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy)|đầu tiên|cuối cùng)\b.*\b(?:là gì|nào)\b|"
+        r"\bđiểm .* (?:thứ (?:nhất|hai|ba|tư|năm)|đầu tiên)\b",
+        "list",
+    ),
+    (r"[“\"][^”\"]{2,60}[”\"] (?:được hiểu |có nghĩa )?là gì\b", "definition"),
+)
+_ENGLISH_CUES: tuple[tuple[str, str], ...] = (
+    (r"\bwhat (?:rank|position)\b", "ordinal"),
+    (r"\b(?:which|what) year\b", "year"),
+    (r"\bwhen\b|\bwhat date\b|\bwhich day\b", "date"),
+    (r"\bpercent|\bwhat share\b|\brate\b", "percent"),
+    (r"\bhow many\b|\bhow much\b|\bwhat number\b|\bnumber of\b|\bwhat is the number\b", "number"),
+    (r"\bwho\b|\bwhom\b", "person"),
+    (r"\bwhere\b", "place"),
+    (r"\bwhat are\b|\bwhich [a-z]+s\b|\blist\b", "list"),
+    (r"\bwhich\b|\bwhat\b", "entity"),
+)
+# Units a question may count in ("dài bao nhiêu km"): the answer must carry them.
+_UNITS = frozenset("km ha mét m2 héc-ta hecta usd đồng tỷ triệu tấn người".split())
+_MONEY_RE = re.compile(r"\s*(?:nghìn tỷ|tỷ|tỉ|triệu|nghìn)?\s*(?:đồng|USD|đô la)\b", re.IGNORECASE)
+# Words before a number that make it a quantity ("đạt 6,11%", "khoảng 160-162 triệu").
+_QUANTITY_BEFORE = frozenset(
+    "đạt tăng giảm khoảng trên dưới hơn gần có là mức từ đến được chiếm còn thêm tới "
+    "với gồm ra nêu lên đề xuất vượt".split()
+)
+_NOT_QUANTITY_AFTER = frozenset("của và với thì là hay hoặc".split())
+# What comes before a place name: "ở", "tại", "huyện", "sân bay"...
+_PLACE_BEFORE_RE = re.compile(
+    r"(?:\b(?:ở|tại|từ|đến|huyện|quận|xã|phường|tỉnh|thành phố|thị xã|khu vực|vùng|sân bay|"
+    r"hồ|sông|phố|đường|nước)|[(:,-])\s*$",
+    re.IGNORECASE,
+)
+# Classifiers of places: "ở huyện nào" wants "huyện X" in the answer.
+_PLACE_CLASSIFIERS = ("huyện", "quận", "xã", "phường", "tỉnh", "thị xã", "thị trấn")
+_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhiêu|mấy)\s+((?:[^\s?,.;:!]+\s*){1,3})")
+_FOLDED_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhieu|may)\s+((?:[^\s?,.;:!]+\s*){1,3})")
+_CUE_NOUN_RE = re.compile(
+    r"\b(ngày|năm|tháng|buổi|hôm|lúc|thời điểm|thời gian|người|nơi|địa điểm|"
+    r"ngay|nam|thang|buoi|hom|luc|thoi diem|thoi gian|nguoi|noi|dia diem) nào\b"
+)
+_COUNT_NOUN_STOP = frozenset("là của và có được thì để vào ở tại trong với cho phần".split())
+qwords_all = frozenset("bao nhiêu mấy gì nào ai đâu sao nhieu may gi nao dau".split())
+
+_NUMBER_RE = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?(?:/\d+)?%?")
+_YEAR_RE = re.compile(r"(?<![\w/.,])(?:19|20)\d{2}(?![\w/])")
+_DATE_RE = re.compile(
+    r"(?<![\w/])(?:\d{1,2}\s*(?:và|-|–)\s*)?\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])|"
+    r"\b(?:ngày|tháng)\s+\d{1,2}(?:/\d{1,4})?\b",
+    re.IGNORECASE,
+)
+_ROMAN_RE = re.compile(r"(?<![\w-])[IVXL]{1,6}(?![\w-])")
+_RELATIVE_TIME_RE = re.compile(
+    r"\b(?:(?:ngay )?từ (?:đầu|cuối|giữa) (?:năm|tháng|quý)|(?:đầu|cuối|giữa) năm|quý [IV\d]+|"
+    r"tháng \d{1,2}|hằng năm|hàng năm|trước năm \d{4}|sau năm \d{4})\b",
+    re.IGNORECASE,
+)
+_ORDINAL_RE = re.compile(
+    r"\b(?:thứ|hạng)\s+(?:\d+|nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b", re.IGNORECASE
+)
+_UNIT_RE = re.compile(
+    r"\s*(?:%|nghìn tỷ đồng|nghìn tỷ|triệu đồng|tỷ đồng|tỉ đồng|nghìn|triệu|tỷ|tỉ|đồng|km|ha|"
+    r"người|bậc|lần|USD|đô la)(?!\w)",
+)
+_WORD_RE = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")
+
+
+def _capitalised_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of runs of capitalised words ("Đinh Tiến Dũng", "PAR-Index", "Hà Nội")."""
+    runs: list[tuple[int, int]] = []
+    for m in _WORD_RE.finditer(text):
+        if not m.group()[0].isupper():
+            continue
+        if runs and text[runs[-1][1] : m.start()] == " ":
+            runs[-1] = (runs[-1][0], m.end())
+        else:
+            runs.append((m.start(), m.end()))
+    return runs
+
+
+def _fold(text: str) -> str:
+    return fold_diacritics(text).lower()
+
+
+def _fold_pattern(pattern: str) -> str:
+    return fold_diacritics(pattern)
+
+
+# ----------------------------------------------------------------------------- question
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content syllable of the question and how much it weighs."""
+
+    accented: str
+    folded: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """What :func:`analyze_question` found in a question.
+
+    ``folded_input`` is True for a question typed without diacritics;
+    ``foreign`` for a question that is not Vietnamese (English);
+    ``expects`` the kinds of answer it asks for; ``count_noun`` the nouns
+    counted by "bao nhiêu"/"mấy" ("huyện" in "bao nhiêu huyện").
+    """
+
+    text: str
+    terms: tuple[Term, ...]
+    bigrams: frozenset[tuple[str, str]]
+    expects: frozenset[str]
+    count_noun: tuple[tuple[str, ...], ...] = ()
+    years: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    names: tuple[str, ...] = ()
+    folded_input: bool = False
+    foreign: bool = False
+    defined: str = ""  # the quoted term of "“X” là gì?", folded
+    focus_phrase: str = ""  # an elliptical follow-up's new item ("năm 2024"), folded
+    romans: frozenset[str] = frozenset()  # "XVIII" in "Đại hội lần thứ XVIII"
+    place_classifier: str = ""  # "huyện" in "ở huyện nào"
+
+    @property
+    def numbers_in_question(self) -> frozenset[str]:
+        return self.years | self.numbers
+
+
+def _looks_english(question: str) -> bool:
+    if not is_folded(question):
+        return False
+    words = re.findall(r"[a-z]+", question.lower())
+    if not words:
+        return False
+    english = sum(w in _ENGLISH_STOPWORDS for w in words)
+    return english >= 2 and english / len(words) >= 0.2
+
+
+def _names_in(question: str) -> list[str]:
+    """Capitalised phrases after the first word, and acronyms ("Đà Nẵng", "SIPAS")."""
+    names = []
+    for start, end in _capitalised_runs(question):
+        phrase = question[start:end]
+        if start == 0:  # the first word is capitalised anyway
+            first, _, rest = phrase.partition(" ")
+            if first.isupper() and len(first) > 1 and not first.isdigit():
+                names.append(first)
+            if not rest:
+                continue
+            phrase = rest
+        names.append(phrase)
+    return [n for n in names if any(c.isalpha() for c in n)]
+
+
+def _expected_kinds(q: str, *, foreign: bool, folded_input: bool) -> set[str]:
+    """The kinds of answer the question words of ``q`` ask for."""
+    expects: set[str] = set()
+    if foreign:
+        for pattern, kind in _ENGLISH_CUES:
+            if re.search(pattern, q.lower()):
+                expects.add(kind)
+        return expects
+    subject = _fold(q) if folded_input else q.lower()
+    for pattern, kind in _CUES:
+        pat = _fold_pattern(pattern) if folded_input else pattern
+        if kind == "number" and folded_input:
+            pat = r"\bbao nhieu\b|(?:^|\b(?:co|duoc|la|gom|trong|thu|hang)) may\b"
+        if re.search(pat, subject):
+            expects.add(kind)
+    return expects
+
+
+def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
+    """Content terms, answer kind and constraints of ``question``.
+
+    ``focus`` (for a condensed follow-up) is what the user typed in this turn:
+    its words weigh more than the words carried over from the history.
+
+    >>> p = analyze_question("Năm 2023 Hà Nội có bao nhiêu huyện đạt chuẩn nông thôn mới?")
+    >>> sorted(p.expects), p.count_noun, sorted(p.years)
+    (['number'], (('huyện', 'đạt'),), ['2023'])
+    >>> analyze_question("nam 2023 ha noi co bao nhieu huyen dat chuan").folded_input
+    True
+    """
+    q = " ".join(nfc(question).split())
+    foreign = _looks_english(q)
+    folded_input = is_folded(q) and not foreign
+    low = q.lower()
+    flow = _fold(q)
+
+    expects = _expected_kinds(q, foreign=foreign, folded_input=folded_input)
+    if focus:
+        # a follow-up asks what its own words ask; words carried over do not
+        own = _expected_kinds(
+            " ".join(nfc(focus).split()), foreign=foreign, folded_input=folded_input
+        )
+        if own:
+            expects = own
+    if expects & {"ordinal", "year", "percent", "date"}:
+        expects.discard("number") if "ordinal" in expects else None
+    if len(expects) > 1:
+        expects.discard("entity")
+    if "year" in expects:
+        expects.discard("number")
+    if "person" in expects or "place" in expects:
+        expects.discard("list")
+
+    count_nouns: list[tuple[str, ...]] = []
+    if "number" in expects and not foreign:
+        regex = _FOLDED_COUNT_NOUN_RE if folded_input else _COUNT_NOUN_RE
+        stop = {_fold(w) for w in _COUNT_NOUN_STOP} if folded_input else _COUNT_NOUN_STOP
+        for m in regex.finditer(flow if folded_input else low):
+            words = []
+            for w in m.group(1).split():
+                if w in stop or w in qwords_all:
+                    break
+                words.append(w)
+            if words:
+                count_nouns.append(tuple(words[:2]))
+
+    years = frozenset(_YEAR_RE.findall(q))
+    numbers = frozenset(
+        n for n in re.findall(r"(?<![\w])\d+(?:[.,]\d+)*(?![\w])", q) if n not in years
+    )  # "14th" is not a number the text will repeat
+    if foreign:
+        # in English only names that stay the same in Vietnamese: "OECD", "G7", "VinFast"
+        names = tuple(
+            w
+            for w in re.findall(r"\b[\w][\w/-]*\b", q)
+            if (sum(c.isupper() for c in w) >= 2 or re.search(r"[A-Za-z]\d|\d[A-Za-z]{2,}", w))
+            and not re.fullmatch(r"\d+(?:st|nd|rd|th)", w)
+        )
+    else:
+        names = tuple(_names_in(q)) if not folded_input else ()
+
+    focus_folded = set(_fold(t) for t in tokenize(focus)) if focus else set()
+    stop = _FOLDED_STOPWORDS if folded_input else _STOPWORDS
+    terms: list[Term] = []
+    # the noun of the question phrase is no content: "ngày" in "vào ngày nào"
+    cue_nouns = {
+        w
+        for m in _CUE_NOUN_RE.finditer(flow if folded_input else low)
+        for w in _fold(m.group(1)).split()
+    }
+    seen: set[str] = set()
+    toks = tokenize(q)
+    for tok in toks:
+        f = _fold(tok)
+        key = f if folded_input or foreign else tok
+        if key in seen or f in cue_nouns:
+            continue
+        if foreign:
+            if tok in _ENGLISH_STOPWORDS:
+                continue
+        elif (tok if not folded_input else f) in stop:
+            continue
+        seen.add(key)
+        boost = 1.0
+        if tok.isdigit() or re.fullmatch(r"\d+(?:[.,]\d+)*", tok):
+            boost = 1.5
+        if focus_folded:
+            boost *= 1.5 if f in focus_folded else 0.8
+        terms.append(Term(tok, f, boost))
+
+    qwords = {"bao", "nhieu", "may", "gi", "nao", "ai", "dau", "sao", "khong"}
+    ftoks = [_fold(t) for t in toks]
+    bigrams = frozenset(
+        (a, b)
+        for a, b in zip(ftoks, ftoks[1:], strict=False)
+        if a not in qwords
+        and b not in qwords
+        and not (a in _FOLDED_STOPWORDS and b in _FOLDED_STOPWORDS)
+    )
+    classifier = ""
+    if "place" in expects and not folded_input:
+        m = re.search(r"\b(" + "|".join(_PLACE_CLASSIFIERS) + r") nào\b", low)
+        classifier = m.group(1) if m else ""
+    focus_phrase = ""
+    if focus:
+        f_toks = [_fold(t) for t in tokenize(focus)]
+        if 1 <= len(f_toks) <= 8 and not set(f_toks) & {"bao", "nhieu", "gi", "nao", "ai", "sao"}:
+            focus_phrase = " ".join(f_toks)
+    defined = ""
+    if "definition" in expects:
+        m = re.search(r"[“\"]([^”\"]{2,60})[”\"]", q)
+        defined = " ".join(_fold(t) for t in tokenize(m.group(1))) if m else ""
+    return QuestionProfile(
+        text=q,
+        defined=defined,
+        focus_phrase=focus_phrase,
+        romans=frozenset(_ROMAN_RE.findall(q)) if not folded_input else frozenset(),
+        place_classifier=classifier,
+        terms=tuple(terms),
+        bigrams=bigrams,
+        expects=frozenset(expects),
+        count_noun=tuple(count_nouns),
+        years=years,
+        numbers=numbers,
+        names=names,
+        folded_input=folded_input,
+        foreign=foreign,
+    )
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+@dataclass
+class _Unit:
+    """A sentence of a passage, or a clause of a long sentence (split at ";")."""
+
+    passage_index: int
+    start: int
+    end: int
+    text: str
+    tokens: set[str]
+    folded: set[str]
+    folded_seq: list[str]
+    sentence_index: int
+    clause: bool = False
+
+
+@dataclass
+class ScoredSentence:
+    """A candidate sentence (or clause) with its score and the parts of it."""
+
+    passage_index: int
+    start: int
+    end: int
+    text: str
+    score: float
+    support: float = 0.0
+    coverage: float = 0.0
+    context_coverage: float = 0.0
+    bigram: float = 0.0
+    type_factor: float = 1.0
+    constraint_factor: float = 1.0
+    covered: dict[str, float] = field(default_factory=dict)
+    span: tuple[int, int] | None = None  # direct answer, offsets in the passage text
+    clause: bool = False
+
+
+_LONG_SENTENCE = 260  # characters; longer sentences are also scored clause by clause
+
+
+def _make_unit(i: int, text: str, s: int, e: int, si: int, clause: bool) -> _Unit | None:
+    piece = text[s:e]
+    toks = tokenize(piece)
+    if len(toks) < 3:
+        return None
+    folded_seq = [_fold(t) for t in toks]
+    return _Unit(i, s, e, piece, set(toks), set(folded_seq), folded_seq, si, clause)
+
+
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans of the ";"-separated clauses of ``text[s:e]``, without the separators."""
+    out = []
+    pos = s
+    for m in re.finditer(r";\s+", text[s:e]):
+        cut = s + m.start()
+        out.append((pos, cut))
+        pos = s + m.end()
+    out.append((pos, e))
+    return [(a, b) for a, b in out if b - a > 20]
+
+
+def _units(passages: Sequence[Passage]) -> tuple[list[list[_Unit]], list[list[_Unit]]]:
+    """Per passage: its sentences (for context) and all scored units."""
+    sentences, units = [], []
+    for i, p in enumerate(passages):
+        sents: list[_Unit] = []
+        all_units: list[_Unit] = []
+        seen: set[str] = set()
+        for s, e in split_sentences(p.text):
+            u = _make_unit(i, p.text, s, e, len(sents), False)
+            if u is None:
+                continue
+            key = " ".join(u.folded_seq)
+            if key in seen:
+                continue
+            seen.add(key)
+            sents.append(u)
+            all_units.append(u)
+            if e - s > _LONG_SENTENCE and "; " in p.text[s:e]:
+                parts = _clauses(p.text, s, e)
+                if len(parts) > 1:
+                    for a, b in parts:
+                        c = _make_unit(i, p.text, a, b, u.sentence_index, True)
+                        if c is not None:
+                            all_units.append(c)
+        sentences.append(sents)
+        units.append(all_units)
+    return sentences, units
+
+
+def _match(term: Term, tokens: set[str], folded: set[str], folded_input: bool) -> float:
+    if folded_input:
+        return 1.0 if term.folded in folded else 0.0
+    if term.accented in tokens:
+        return 1.0
+    return 0.5 if term.folded in folded else 0.0
+
+
+_DATE_LIKE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
+
+
+def _is_quantity(text: str, start: int, end: int) -> bool:
+    """True for "6,11%", "20 xã", "đạt 400,421"; False for "Vành đai 4", "143-KL/TU"."""
+    after = text[end : end + 12]
+    if after.startswith("%"):
+        return True
+    if re.match(r"[-/][^\W\d_]", after):
+        return False  # a code: "143-KL/TU", "09-NQ/TU"
+    nxt = re.match(r"\s+([^\W\d_]+)", after)
+    if nxt and nxt.group(1)[0].islower() and nxt.group(1) not in _NOT_QUANTITY_AFTER:
+        return True
+    before = re.findall(r"[^\W\d_]+", text[max(0, start - 20) : start])
+    return bool(before) and before[-1].lower() in _QUANTITY_BEFORE
+
+
+def _number_spans(
+    text: str, exclude: frozenset[str], *, years: bool = False
+) -> list[tuple[int, int, bool]]:
+    """Numbers of ``text`` not taken from the question: ``(start, end, is_percent)``.
+
+    Years ("2023") and dates ("19/11") are left out unless ``years``.
+    """
+    out = []
+    for m in _NUMBER_RE.finditer(text):
+        if not _is_quantity(text, m.start(), m.end()):
+            continue
+        value = m.group().rstrip("%")
+        core = re.split(r"\s*[-–/]\s*", value)[0]
+        if core in exclude or value in exclude:
+            continue
+        if not years and _YEAR_RE.fullmatch(core):
+            continue
+        d = _DATE_LIKE.match(value)
+        if (
+            d
+            and int(d.group(1)) <= 31
+            and int(d.group(2)) <= 12
+            and text[m.end() : m.end() + 1] in "/"
+        ):
+            continue
+        if d and int(d.group(1)) <= 31 and int(d.group(2)) <= 12:
+            # "19/11" is a date; "17/18 huyện" is a count (checked by the count noun)
+            continue
+        out.append((m.start(), m.end(), m.group().endswith("%")))
+    return out
+
+
+def _persons(text: str, question_low: str) -> list[tuple[int, int]]:
+    """Spans of people's names: a surname and one to three capitalised syllables."""
+    spans = []
+    for start, end in _capitalised_runs(text):
+        words = text[start:end].split(" ")
+        offset = start
+        skip_to = 0
+        for k, w in enumerate(words):
+            for size in (3, 2):  # "Hà Nội Nguyễn Thị Tuyến": the place is not a name
+                if " ".join(words[k : k + size]).lower() in _NOT_PERSONS:
+                    skip_to = max(skip_to, k + size)
+            if k < skip_to:
+                offset += len(w) + 1
+                continue
+            if w.lower() in _SURNAMES and len(words) - k >= 2:
+                name_words = []
+                for x in words[k : k + 4]:
+                    if not (x[:1].isupper() and (x[1:].islower() or len(x) == 1)):
+                        break
+                    name_words.append(x)
+                name = " ".join(name_words)
+                if (
+                    len(name_words) >= 2
+                    and name.lower() not in _NOT_PERSONS
+                    and (name.lower() not in question_low)
+                ):
+                    spans.append((offset, offset + len(name)))
+                    break
+            offset += len(w) + 1
+    return spans
+
+
+_DIGIT_NUMBER = r"\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?(?:/\d+)?%?"
+
+
+def _count_noun_spans(
+    text: str, noun: tuple[str, ...], folded_input: bool
+) -> list[tuple[int, int]]:
+    """Spans "<number> [word] <noun...>" in ``text`` ("17/18 huyện", "Ba khâu đột phá").
+
+    The first word of the noun must follow the number (one word may sit in
+    between: "5 nhóm nội dung kiến nghị"); the span runs over as many of the
+    noun's words as follow.
+    """
+    if folded_input:
+        subject = _fold(text)
+        words = [w for w in (_fold(x) for x in _NUMBER_WORDS) if w != "nam"]
+    else:
+        subject = text.lower()
+        words = sorted(_NUMBER_WORDS)
+    number = rf"(?<![\w/]){_DIGIT_NUMBER}|\b(?:{'|'.join(words)})"
+    tail = "".join(rf"(?:\s+{re.escape(w)}\b" for w in noun[1:]) + ")?" * (len(noun) - 1)
+    pattern = rf"(?:{number})(?:\s+[^\s,;:.]+)?\s+{re.escape(noun[0])}\b{tail}"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, subject)]
+
+
+class _Scorer:
+    """Scores the sentences of the passages against one question profile."""
+
+    def __init__(self, profile: QuestionProfile, passages: Sequence[Passage]) -> None:
+        self.q = profile
+        self.passages = passages
+        self.sentences, self.units = _units(passages)
+        flat = [s for ss in self.sentences for s in ss]
+        n = max(len(flat), 1)
+        df: dict[str, int] = {}
+        for s in flat:
+            for f in s.folded:
+                df[f] = df.get(f, 0) + 1
+            if not profile.folded_input:
+                for t in s.tokens:
+                    df["\x00" + t] = df.get("\x00" + t, 0) + 1
+        self.lenient = profile.folded_input or profile.foreign
+
+        def idf(term: Term) -> float:
+            key = term.folded if self.lenient else "\x00" + term.accented
+            d = df.get(key, 0)
+            return math.log(1.0 + n / (0.5 + d))
+
+        self.weights = {t: idf(t) * t.boost for t in profile.terms}
+        self.total = sum(self.weights.values()) or 1.0
+        self.passage_tokens = []
+        self.passage_folded = []
+        for p in passages:
+            toks = tokenize(p.text + " " + p.title)
+            self.passage_tokens.append(set(toks))
+            self.passage_folded.append({_fold(t) for t in toks})
+        self.title_tokens = [set(tokenize(p.title)) for p in passages]
+        self.title_folded = [{_fold(t) for t in ts} for ts in self.title_tokens]
+        self.folded_text = [
+            " " + " ".join(_fold(t) for t in tokenize(p.text + " " + p.title)) + " "
+            for p in passages
+        ]
+        self.all_folded = " ".join(self.folded_text)
+        self.question_low = profile.text.lower()
+        self.question_folded = _fold(profile.text)
+        # how much the retrieval trusts each passage, from its dense rank (or its position)
+        self.prior = [
+            1.0 / (1.0 + 0.35 * ((p.dense_rank or (i + 1)) - 1)) for i, p in enumerate(passages)
+        ]
+
+    # -- context -----------------------------------------------------------------------
+    def _near(self, u: _Unit) -> tuple[set[str], set[str], str]:
+        """Tokens and text just before the unit: two sentences, and its own sentence's head."""
+        sents = self.sentences[u.passage_index]
+        before = sents[max(0, u.sentence_index - 2) : u.sentence_index]
+        tokens: set[str] = set()
+        folded: set[str] = set()
+        texts = []
+        for s in before:
+            tokens |= s.tokens
+            folded |= s.folded
+            texts.append(s.text)
+        if u.clause:
+            own = sents[u.sentence_index]
+            head = self.passages[u.passage_index].text[own.start : u.start]
+            toks = tokenize(head)
+            tokens |= set(toks)
+            folded |= {_fold(t) for t in toks}
+            texts.append(head)
+        return tokens, folded, " ".join(texts)
+
+    # -- parts of the score ----------------------------------------------------------
+    def _coverage(self, u: _Unit) -> tuple[float, float, dict[str, float]]:
+        i = u.passage_index
+        near_tokens, near_folded, _ = self._near(u)
+        lenient = self.lenient
+        covered: dict[str, float] = {}
+        cov = ctx = 0.0
+        for t, w in self.weights.items():
+            m = _match(t, u.tokens, u.folded, lenient)
+            c = max(
+                m,
+                0.6 * _match(t, near_tokens, near_folded, lenient),
+                0.5 * _match(t, self.title_tokens[i], self.title_folded[i], lenient),
+                0.35 * _match(t, self.passage_tokens[i], self.passage_folded[i], lenient),
+            )
+            covered[t.folded] = m
+            cov += w * m
+            ctx += w * c
+        return cov / self.total, ctx / self.total, covered
+
+    def _bigram(self, u: _Unit) -> float:
+        if not self.q.bigrams:
+            return 0.0
+        seq = u.folded_seq
+        have = set(zip(seq, seq[1:], strict=False))
+        return len(self.q.bigrams & have) / len(self.q.bigrams)
+
+    def _anchor(self, u: _Unit) -> int:
+        """Offset in the unit after its densest run of question words (answers follow it)."""
+        folded = _fold(u.text)
+        hits = []
+        for t in self.q.terms:
+            if len(t.folded) < 2 or t.folded.isdigit():
+                continue
+            hits += [m.end() for m in re.finditer(rf"(?<!\w){re.escape(t.folded)}(?!\w)", folded)]
+        if not hits:
+            return 0
+        hits.sort()
+        best, best_n = hits[0], 0
+        for h in hits:
+            n = sum(1 for x in hits if h - 50 <= x <= h)
+            if n > best_n:
+                best, best_n = h, n
+        return best
+
+    def _proximity(self, u: _Unit, span: tuple[int, int]) -> float:
+        """Share of the unit's matched question words that sit near the answer span.
+
+        Near means on the same side of a ":" and within a few words: in "ngày 23 và 24/11/2023, Ban Chấp hành ... cho ý kiến về 8 nội
+        dung: ... Đại hội lần thứ XVIII ...", the date is not near "Đại hội XVIII".
+        """
+        folded = _fold(u.text)
+        near = total = 0.0
+        lo, hi = span[0] - 160, span[1] + 160
+        cuts = [m.end() for m in re.finditer(r":", u.text)]
+        lo = max([lo] + [c for c in cuts if c <= span[0]])
+        hi = min([hi] + [c for c in cuts if c > span[1]])
+        for t, w in self.weights.items():
+            if len(t.folded) < 2:
+                continue
+            pos = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(t.folded)}(?!\w)", folded)]
+            if not pos:
+                continue
+            total += w * w  # squared: the rare words say what the question is about
+            if any(lo <= p <= hi for p in pos):
+                near += w * w
+        return near / total if total else 1.0
+
+    def _type(self, u: _Unit) -> tuple[float, tuple[int, int] | None]:
+        """How well the unit holds the kind of answer asked for, and that answer's span.
+
+        A kind that is asked for and missing costs much (a question about a
+        date is not answered by a sentence without one); a span found far
+        from the question's words costs a little (it may answer something else).
+        """
+        q = self.q
+        text = u.text
+        if not q.expects:
+            return 1.0, None
+        exclude = q.numbers_in_question
+        anchor = self._anchor(u)
+        miss = 0.22
+
+        def nearest(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+            if not spans:
+                return None
+            return min(
+                spans, key=lambda s: s[0] - anchor if s[0] >= anchor else 2 * (anchor - s[0]) + 20
+            )
+
+        factors: list[float] = []
+        typed: list[tuple[int, int] | None] = []  # spans of a number, date, name...
+        listed: tuple[int, int] | None = None
+        if "ordinal" in q.expects:
+            spans = [
+                (m.start(), m.end())
+                for m in _ORDINAL_RE.finditer(text)
+                if m.group().lower() not in self.question_low
+            ]
+            factors.append(1.0 if spans else miss)
+            typed.append(nearest(spans))
+        if "year" in q.expects:
+            spans = [
+                (m.start(), m.end()) for m in _YEAR_RE.finditer(text) if m.group() not in exclude
+            ]
+            factors.append(1.0 if spans else miss)
+            typed.append(nearest(spans))
+        if "date" in q.expects:
+            spans = [
+                (m.start(), m.end())
+                for m in _DATE_RE.finditer(text)
+                if m.group().lower() not in self.question_low
+            ]
+            if not spans and re.search(
+                r"\b(?:khi nao|bao gio|luc nao|thoi diem nao|when)\b", self.question_folded
+            ):
+                spans = [
+                    (m.start(), m.end())
+                    for m in _YEAR_RE.finditer(text)
+                    if m.group() not in exclude
+                ]
+                spans += [(m.start(), m.end()) for m in _RELATIVE_TIME_RE.finditer(text)]
+            factors.append(1.0 if spans else miss)
+            typed.append(nearest(spans))
+        numbers = _number_spans(text, exclude)
+        if "money" in q.expects:
+            spans = [
+                (a, m.end())
+                for a, b, _ in numbers
+                if (m := _MONEY_RE.match(text, b)) and m.group().strip()
+            ]
+            factors.append(1.0 if spans else miss)
+            typed.append(nearest(spans))
+        if "percent" in q.expects:
+            spans = [(a, b) for a, b, pct in numbers if pct]
+            factors.append(1.0 if spans else (0.6 if numbers else miss))
+            typed.append(nearest(spans))
+        if "number" in q.expects:
+            if q.count_noun:
+                found = 0
+                spans = []
+                for noun in q.count_noun:
+                    got = [
+                        s
+                        for s in _count_noun_spans(text, noun, q.folded_input)
+                        if text[s[0] : s[1]].split()[0].rstrip("%") not in exclude
+                    ]
+                    found += bool(got)
+                    spans += got
+                share = found / len(q.count_noun)
+                units_only = all(n[0] in _UNITS for n in q.count_noun)
+                if share:
+                    factors.append(0.6 + 0.4 * share)
+                    spans = self._best_counted(text, spans)
+                else:
+                    factors.append(0.5 if numbers and not units_only else miss)
+                    spans = [(a, self._with_unit(text, b)) for a, b, _ in numbers]
+            else:
+                spans = [(a, self._with_unit(text, b)) for a, b, _ in numbers]
+                factors.append(1.0 if spans else miss)
+            typed.append(nearest(spans))
+        if "person" in q.expects:
+            spans = _persons(text, self.question_low)
+            factors.append(1.0 if spans else miss)
+            typed.append(nearest(spans))
+        if "place" in q.expects:
+            spans = [
+                (a, b)
+                for a, b in _capitalised_runs(text)
+                if a > 0
+                and _fold(text[a:b]) not in self.question_folded
+                and _PLACE_BEFORE_RE.search(text[max(0, a - 20) : a])
+            ]
+            if q.place_classifier:
+                near_classifier = [
+                    (a, b)
+                    for a, b in spans
+                    if text[max(0, a - len(q.place_classifier) - 1) : a].lower().strip()
+                    == q.place_classifier
+                ]
+                factors.append(1.0 if near_classifier else 0.5)
+                spans = near_classifier or spans
+            else:
+                factors.append(1.0 if spans else 0.75)  # "nằm ở đâu" may ask for no name
+            typed.append(nearest(spans))
+        if "list" in q.expects:
+            colon = text.find(":")
+            separators = len(re.findall(r"[,;]", text))
+            if 0 <= colon < len(text) - 12:
+                end = len(text.rstrip(".…; "))
+                start = colon + 1 + (len(text[colon + 1 :]) - len(text[colon + 1 :].lstrip()))
+                factors.append(1.0)
+                listed = (start, end)
+            else:
+                factors.append(1.0 if separators >= 2 else 0.8)
+        if "definition" in q.expects and q.defined:
+            folded = " ".join(_fold(t) for t in tokenize(text))
+            defined = re.search(rf"\b{re.escape(q.defined)} (?:la|duoc hieu la)\b", folded)
+            factors.append(1.0 if defined else 0.5)
+        if "entity" in q.expects:
+            spans = [
+                (a, b)
+                for a, b in _capitalised_runs(text)
+                if a > 0 and _fold(text[a:b]) not in self.question_folded
+            ]
+            quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"]{3,80}[”\"]", text)]
+            factors.append(1.0 if spans or quoted else 0.9)
+        factor = 1.0
+        for f in factors:
+            factor *= f
+        span = next((c for c in typed if c), None)
+        if span is not None:
+            factor *= 0.35 + 0.65 * self._proximity(u, span)
+        return max(factor, 0.1), span or listed
+
+    def _best_counted(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Of several "<number> <noun>" spans, those followed by most question words.
+
+        "111 xã đạt chuẩn NTM nâng cao và 20 xã đạt chuẩn NTM kiểu mẫu": for a
+        question about "xã ... kiểu mẫu", the second one.
+        """
+        if len(spans) < 2:
+            return spans
+        folded = _fold(text)
+        weights = {t.folded: w for t, w in self.weights.items()}
+
+        def words_after(span: tuple[int, int]) -> float:
+            nxt = [x for x in spans if x[0] > span[0]]
+            stop = min([x[0] for x in nxt] + [span[1] + 40])
+            return sum(weights.get(w, 0.0) for w in set(re.findall(r"\w+", folded[span[1] : stop])))
+
+        best = max(words_after(sp) for sp in spans)
+        return [sp for sp in spans if words_after(sp) == best]
+
+    @staticmethod
+    def _with_unit(text: str, end: int) -> int:
+        m = _UNIT_RE.match(text, end)
+        return m.end() if m and m.end() > end else end
+
+    def _constraints(self, u: _Unit) -> float:
+        """How well the unit keeps the question's years, numbers and names.
+
+        A year, number or name of the question should be in the sentence or
+        just before it; found only elsewhere in the passage or article costs a
+        little, missing from every passage costs much. A sentence about
+        another year ("2023" for a question about 2022) or another congress
+        ("XIV" for "XVIII") costs most.
+        """
+        q = self.q
+        i = u.passage_index
+        passage = self.passages[i]
+        factor = 1.0
+        _, _, near_text = self._near(u)
+        unit_text = " " + " ".join(u.folded_seq) + " "
+        near = " " + " ".join(_fold(t) for t in tokenize(near_text + " " + passage.title)) + " "
+        article = " ".join(
+            self.folded_text[j] for j, p in enumerate(self.passages) if p.source == passage.source
+        )
+
+        def where(words: str) -> str:
+            if f" {words} " in unit_text or f" {words} " in near:
+                return "here"
+            if f" {words} " in self.folded_text[i] or f" {words} " in article:
+                return "article"
+            return "elsewhere" if f" {words} " in self.all_folded else "nowhere"
+
+        unit_years = set(_YEAR_RE.findall(u.text))
+        ctx_years = set(_YEAR_RE.findall(near_text + " " + passage.title + " " + passage.date[:4]))
+        for y in q.years:
+            if y in unit_years:
+                continue
+            if unit_years:
+                factor *= 0.45  # the sentence is about another year
+            elif y in ctx_years:
+                factor *= 0.95
+            elif ctx_years:
+                factor *= 0.6
+            else:
+                factor *= 0.85 if where(y) in ("here", "article") else 0.7
+        unit_romans = set(_ROMAN_RE.findall(u.text))
+        for r in q.romans:
+            if r not in unit_romans:
+                factor *= 0.5 if unit_romans else 0.85  # "Đại hội XIV" is not "Đại hội XVIII"
+        for n in q.numbers:
+            factor *= {"here": 1.0, "article": 0.9, "elsewhere": 0.85, "nowhere": 0.6}[where(n)]
+        name_factor = 1.0
+        for name in q.names:
+            words = " ".join(_fold(t) for t in tokenize(name))
+            if words:
+                name_factor *= {"here": 1.0, "article": 0.97, "elsewhere": 0.9, "nowhere": 0.45}[
+                    where(words)
+                ]
+        if q.focus_phrase and f" {q.focus_phrase} " not in unit_text:
+            factor *= 0.9 if f" {q.focus_phrase} " in near else 0.7
+        return factor * max(name_factor, 0.3)
+
+    def _anchors(self, u: _Unit) -> float:
+        """Share of an English question's names and numbers ("OECD", "1") found near the unit."""
+        anchors = [
+            " ".join(_fold(t) for t in tokenize(x)) for x in (*self.q.names, *self.q.numbers)
+        ]
+        anchors = [a for a in anchors if a]
+        if not anchors:
+            return 0.0
+        text = (
+            " "
+            + " ".join(u.folded_seq)
+            + " "
+            + " ".join(_fold(t) for t in tokenize(self._near(u)[2]))
+            + " "
+        )
+        return sum(f" {a} " in text for a in anchors) / len(anchors)
+
+    # -- the score -----------------------------------------------------------------
+    def score(self) -> list[ScoredSentence]:
+        q = self.q
+        out: list[ScoredSentence] = []
+        list_question = "list" in q.expects
+        for units in self.units:
+            for u in units:
+                cov, ctx, covered = self._coverage(u)
+                bi = self._bigram(u)
+                tf, span = self._type(u)
+                cf = self._constraints(u)
+                rank = u.passage_index
+                if q.foreign:
+                    # across languages the words do not match: trust the dense ranking,
+                    # as far as names and numbers of the question are in the passage
+                    support = (
+                        self.prior[u.passage_index] * (0.2 + 0.6 * self._anchors(u)) + 0.2 * ctx
+                    )
+                else:
+                    support = 0.35 * cov + 0.35 * ctx + 0.3 * bi
+                support *= tf * cf
+                n_tok = len(u.folded_seq)
+                slope = 200 if list_question else 100
+                length = 1.0 / (1.0 + max(0, n_tok - 45) / slope)
+                short = 1.0 if n_tok >= 8 else 0.7 + 0.3 * (n_tok - 3) / 5
+                heading = 1.0 if u.clause or re.search(r"[.!?…:;\"”)]$", u.text) else 0.75
+                score = support * length * short * heading / (1.0 + 0.05 * rank)
+                p = self.passages[u.passage_index]
+                abs_span = (u.start + span[0], u.start + span[1]) if span else None
+                if abs_span and not p.text[abs_span[0] : abs_span[1]].strip():
+                    abs_span = None
+                out.append(
+                    ScoredSentence(
+                        passage_index=u.passage_index,
+                        start=u.start,
+                        end=u.end,
+                        text=u.text,
+                        score=score,
+                        support=support,
+                        coverage=cov,
+                        context_coverage=ctx,
+                        bigram=bi,
+                        type_factor=tf,
+                        constraint_factor=cf,
+                        covered=covered,
+                        span=abs_span,
+                        clause=u.clause,
+                    )
+                )
+        out.sort(key=lambda s: (-s.score, s.passage_index, s.start))
+        return out
+
+
+# ----------------------------------------------------------------------------- parts
+
+_PART_SPLIT_RE = re.compile(r",\s+và\s+|;\s+|:\s+(?=\S+.*\?)|,\s+(?=còn\s)", re.IGNORECASE)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things, or ``[question]``.
+
+    >>> split_question("Quy hoạch có tầm nhìn đến năm nào, và đến năm 2045 Hà Nội muốn gì?")
+    ['Quy hoạch có tầm nhìn đến năm nào', 'đến năm 2045 Hà Nội muốn gì?']
+    >>> split_question("So sánh mục tiêu tăng trưởng theo Nghị quyết 11 và trong nhiệm kỳ 2025-2030.")
+    ['mục tiêu tăng trưởng theo Nghị quyết 11', 'mục tiêu tăng trưởng trong nhiệm kỳ 2025-2030.']
+    """
+    q = " ".join(question.split())
+    m = re.match(r"(?:so sánh|compare)\s+(.+?)\s+(?:và|với|and|with)\s+(.+)$", q, re.IGNORECASE)
+    if m:
+        first, second = m.group(1), m.group(2)
+        # "mục tiêu A và B": the second part shares the head of the first
+        head = re.match(r"(.+?)\s+(?:của|theo|trong|ở|tại|năm|of|in)\s", first)
+        if head and not second.lower().startswith(head.group(1).lower().split()[0]):
+            second = f"{head.group(1)} {second}"
+        return [first, second]
+    parts = [p.strip(" ,;") for p in _PART_SPLIT_RE.split(q)]
+    parts = [p for p in parts if len(tokenize(p)) >= 3]
+    return parts if len(parts) > 1 else [q]
+
+
+# ----------------------------------------------------------------------------- answerer
+
+
+def _display(text: str, *, clause: bool = False) -> str:
+    """The sentence as shown: a leading connector ("Theo đó, ") dropped, capitalised.
+
+    A clause cut from a long sentence loses its trailing ";" or "," and ends
+    with a period.
+    """
+    trimmed = _LEADING_CONNECTORS.sub("", text, count=1) or text
+    if clause:
+        trimmed = trimmed.rstrip(" ;,") + "."
+    if trimmed != text:
+        trimmed = trimmed[:1].upper() + trimmed[1:]
+    return trimmed
+
+
+def _word_groups(text: str, size: int = 8) -> list[str]:
+    """``text`` cut into runs of ``size`` words (with their spaces), for streaming.
+
+    >>> _word_groups(" một hai ba bốn", size=2)
+    [' một hai ', 'ba bốn']
+    """
+    return re.findall(rf"\s*(?:\S+\s*){{1,{size}}}", text) or [text]
+
+
+def _with_marker(text: str, n: int) -> str:
+    """ "Câu trả lời." → "Câu trả lời [n]."."""
+    body = text.rstrip()
+    m = re.search(r"[.!?…]+[\"”’»)]*$", body)
+    if m and not body.endswith(("”", '"', ")")):
+        return f"{body[: m.start()]} [{n}]{body[m.start() :]}"
+    return f"{body} [{n}]"
+
+
+@dataclass
+class Evidence:
+    """What the answerer found: ranked sentences, confidence and the profile used."""
+
+    profile: QuestionProfile
+    ranked: list[ScoredSentence]
+    confidence: float
+    query: str
+    weights: dict[str, float] = field(default_factory=dict)
+    parts: list[Evidence] = field(default_factory=list)
+
+
+class ExtractiveAnswerer(Answerer):
+    """Answers with verbatim sentences of the passages, or abstains.
+
+    ``abstain_threshold`` is compared with the answer's confidence (the best
+    sentence's score, 0..1); ``max_sentences`` bounds the answer's length.
+    """
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        abstain_threshold: float = 0.3,
+        max_sentences: int = 3,
+        *,
+        related_k: int = 3,
+        lead_with_direct_answer: bool = True,
+    ) -> None:
+        if not 0.0 <= abstain_threshold <= 1.0:
+            raise ValueError("abstain_threshold must be between 0 and 1")
+        if max_sentences < 1:
+            raise ValueError("max_sentences must be at least 1")
+        self.abstain_threshold = abstain_threshold
+        self.max_sentences = max_sentences
+        self.related_k = related_k
+        self.lead_with_direct_answer = lead_with_direct_answer
+
+    @classmethod
+    def from_settings(cls, settings: AnswerSettings) -> ExtractiveAnswerer:
+        """The answerer configured by ``settings.answer``."""
+        return cls(
+            abstain_threshold=settings.abstain_threshold, max_sentences=settings.max_sentences
+        )
+
+    # -- evidence ---------------------------------------------------------------------
+    def evidence(
+        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
+    ) -> Evidence:
+        """Score every sentence of ``passages`` for ``question`` (no answer composed).
+
+        A question in several parts ("..., và ...?", "So sánh A và B") is also
+        scored part by part; its confidence is then the parts' mean, so each
+        part must be supported.
+
+        >>> p = Passage(text="Thu ngân sách ước đạt 400,421 nghìn tỷ đồng.", source="a",
+        ...             title="", score=1.0, chunk_id="c")
+        >>> ev = ExtractiveAnswerer().evidence("Thu ngân sách ước đạt bao nhiêu?", [p])
+        >>> ev.ranked[0].text, ev.confidence > 0.5
+        ('Thu ngân sách ước đạt 400,421 nghìn tỷ đồng.', True)
+        """
+        question = " ".join(nfc(question).split())
+        condensed = condense(question, history) if history else None
+        query = condensed.query if condensed else question
+        focus = condensed.focus if condensed and condensed.is_followup else ""
+        ev = self._score(query, passages, focus=focus)
+        parts = split_question(query) if not focus else []
+        if len(parts) > 1 and ev.ranked:
+            ev.parts = [self._score(part, passages) for part in parts]
+            ev.confidence = sum(x.confidence for x in ev.parts) / len(ev.parts)
+        return ev
+
+    @staticmethod
+    def _score(query: str, passages: Sequence[Passage], *, focus: str = "") -> Evidence:
+        profile = analyze_question(query, focus=focus)
+        if not passages or not profile.terms and not profile.foreign:
+            return Evidence(profile, [], 0.0, query)
+        scorer = _Scorer(profile, passages)
+        ranked = scorer.score()
+        confidence = ranked[0].score if ranked else 0.0
+        weights = {t.folded: w for t, w in scorer.weights.items()}
+        return Evidence(profile, ranked, min(1.0, confidence), query, weights)
+
+    def _select(self, ev: Evidence, passages: Sequence[Passage]) -> list[ScoredSentence]:
+        """The best sentence, what continues it, and sentences covering the rest."""
+        chosen: list[ScoredSentence] = []
+
+        def overlaps(c: ScoredSentence) -> bool:
+            return any(
+                c.passage_index == o.passage_index and c.start < o.end and o.start < c.end
+                for o in chosen
+            )
+
+        def sentence_of(c: ScoredSentence) -> ScoredSentence:
+            """A clause's whole sentence (a list question wants the whole list)."""
+            if not c.clause:
+                return c
+            for s in ev.ranked:
+                if (
+                    not s.clause
+                    and s.passage_index == c.passage_index
+                    and s.start <= c.start < s.end
+                ):
+                    return s if len(s.text) <= 900 else c
+            return c
+
+        list_question = "list" in ev.profile.expects
+        leads = [ev.ranked[0]]
+        for part in ev.parts:
+            if part.ranked:
+                leads.append(part.ranked[0])
+        for lead in leads:
+            lead = sentence_of(lead) if list_question else lead
+            if not overlaps(lead) and len(chosen) < self.max_sentences:
+                chosen.append(lead)
+        best = chosen[0]
+        top = ev.ranked[0]
+        if best is not top and best.span is None and best.start <= top.start < best.end:
+            best.span = top.span  # the whole sentence of the best clause
+        # a list announced by the best sentence goes on in the next sentences
+        announced = self._announced_items(best, ev.profile)
+        if announced:
+            following = sorted(
+                (
+                    s
+                    for s in ev.ranked
+                    if s.passage_index == best.passage_index
+                    and not s.clause
+                    and s.start >= best.end
+                ),
+                key=lambda s: s.start,
+            )
+            for s in following[:announced]:
+                if not overlaps(s):
+                    chosen.append(s)
+            return chosen
+        covered = dict(best.covered)
+        for c in chosen[1:]:
+            for k, v in c.covered.items():
+                covered[k] = max(covered.get(k, 0.0), v)
+        weights = ev.weights or {t.folded: 1.0 for t in ev.profile.terms}
+        total = sum(weights.values()) or 1.0
+        cited = {c.passage_index for c in chosen}
+        for cand in ev.ranked[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            if overlaps(cand) or cand.type_factor < 0.9 * best.type_factor:
+                continue
+            # another passage (a new citation) must add much; the same one, something
+            new_source = cand.passage_index not in cited
+            min_score, min_gain = (0.75, 0.3) if new_source else (0.5, 0.15)
+            if cand.score < min_score * best.score:
+                continue
+            gain = sum(
+                weights[k] * max(0.0, v - covered.get(k, 0.0))
+                for k, v in cand.covered.items()
+                if k in weights
+            )
+            if gain / total < min_gain:
+                continue
+            cited.add(cand.passage_index)
+            chosen.append(cand)
+            for k, v in cand.covered.items():
+                covered[k] = max(covered.get(k, 0.0), v)
+        return chosen
+
+    def _announced_items(self, best: ScoredSentence, profile: QuestionProfile) -> int:
+        """How many following sentences continue a list the best sentence announces.
+
+        "... tập trung vào 6 nhiệm vụ chủ yếu sau:" or, for a question about
+        the items ("4 cam kết ... là gì?"), "Đảng bộ Hà Nội đưa ra 4 cam kết hành động.".
+        """
+        text = best.text.rstrip()
+        limit = max(self.max_sentences, _MAX_LIST_ITEMS) - 1
+        if text.endswith(":"):
+            m = re.search(r"(?<![\w/])(\d{1,2})\s+\w+", text)
+            return min(int(m.group(1)) if m else self.max_sentences - 1, limit)
+        if "list" not in profile.expects and not (
+            profile.numbers and "entity" not in profile.expects
+        ):
+            return 0
+        if ":" in text or len(re.findall(r"[,;]", text)) >= 2 or len(text) > 200:
+            return 0  # the sentence holds the list itself
+        for n in profile.numbers:
+            if re.search(rf"(?<![\w/]){re.escape(n)}\s+\w+", text) and 2 <= int(n) <= 10:
+                return min(int(n), limit)
+        return 0
+
+    # -- answering --------------------------------------------------------------------
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
+    ) -> Iterator[AnswerEvent]:
+        """Yield the answer sentence by sentence, then the final ``Answer``."""
+        ev = self.evidence(question, passages, history=history)
+        question = " ".join(nfc(question).split())
+        if not ev.ranked or ev.confidence < self.abstain_threshold:
+            related = list(passages[: self.related_k])
+            text = NOT_FOUND_VI + (f" {RELATED_HINT_VI}" if related else "")
+            yield AnswerEvent(delta=text)
+            yield AnswerEvent(
+                answer=Answer(
+                    text=text,
+                    abstained=True,
+                    related=related,
+                    question=question,
+                    search_query=ev.query,
+                    confidence=ev.confidence,
+                )
+            )
+            return
+
+        chosen = self._select(ev, passages)
+        numbering = CitationNumbering()
+        best = chosen[0]
+        direct = ""
+        pieces: list[str] = []
+        for k, sent in enumerate(chosen):
+            passage = passages[sent.passage_index]
+            span = sent.span if k == 0 else None
+            n = numbering.cite(passage, sent.start, sent.end, span=span)
+            pieces.append(_with_marker(_display(sent.text, clause=sent.clause), n))
+        if best.span:
+            direct = passages[best.passage_index].text[best.span[0] : best.span[1]].strip()
+        lead = ""
+        if (
+            self.lead_with_direct_answer
+            and not ev.parts  # one span cannot answer a question in several parts
+            and direct
+            and len(direct) <= 80
+            and direct != best.text
+        ):
+            lead = f"{direct.rstrip('.,;:')} [1]\n\n"
+        text = lead + " ".join(pieces)
+        if lead:
+            yield AnswerEvent(delta=lead)
+        for k, piece in enumerate(pieces):
+            for group in _word_groups(piece if k == 0 else " " + piece):
+                yield AnswerEvent(delta=group)
+        yield AnswerEvent(
+            answer=Answer(
+                text=text,
+                citations=numbering.citations,
+                question=question,
+                search_query=ev.query,
+                direct_answer=direct,
+                confidence=ev.confidence,
+            )
+        )

@@ -1,0 +1,443 @@
+"""Follow-up questions: turn "Còn năm 2024 thì sao?" into a stand-alone question.
+
+Deterministic, no model. A question is a follow-up when it is elliptical
+("Còn ...", "Vậy ...", "Thế còn ...", "What about ..."), refers back with an
+anaphor ("nghị quyết đó", "hội nghị này", "ông ấy", "họ") or has almost no
+content words of its own. For those the subject of the previous question is
+carried over:
+
+* a contrasting item replaces the item of the same kind in the previous
+  question (a year, a number, an ordinal: "thứ hai" for "đầu tiên");
+* an elliptical phrase that repeats the start of a phrase of the previous
+  question replaces the rest of that phrase ("ở khu vực nông thôn" for
+  "ở khu vực các quận");
+* a new named subject replaces the previous subject ("Ban cán sự đảng Chính
+  phủ" for "Đảng đoàn Quốc hội");
+* "<noun> đó" is replaced by the noun phrase the previous question used
+  ("nghị quyết đó" → "Nghị quyết 15-NQ/TW về ...");
+* otherwise the previous question's content words are appended.
+
+Self-contained questions are returned unchanged, whatever the history.
+
+Example:
+    >>> from assistant.answering.base import Turn
+    >>> h = [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?")]
+    >>> condense_question("Còn năm 2024 thì sao?", h)
+    'Năm 2024 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.vietnamese import fold_diacritics, nfc
+
+if TYPE_CHECKING:
+    from assistant.answering.base import Turn
+
+__all__ = ["Condensed", "condense", "condense_question", "is_followup"]
+
+# Openers of an elliptical follow-up, longest first (folded, lowercase).
+_OPENERS = (
+    "vay con", "the con", "con ve", "con", "vay thi", "vay", "the thi", "the", "va",
+    "what about", "how about", "and",
+)  # fmt: skip
+# Openers that point into the previous answer ("Trong đó X là gì?").
+_CONTEXT_OPENERS = ("trong so do", "trong do", "theo do", "ngoai ra", "ben canh do")
+# What an elliptical question may end with (folded, lowercase).
+_CLOSER_RE = re.compile(
+    r"(?:\s*,)?\s*(?:thi sao nhi|thi sao|thi the nao|thi nhu the nao|thi ra sao|ra sao|"
+    r"the nao|nhu the nao|nhi|thi)?\s*[?.!…]*\s*$"
+)
+# Question words/phrases (folded, lowercase); a fragment with one is a question of its own.
+_QUESTION_WORDS = frozenset(
+    {
+        "bao", "nhieu", "may", "gi", "nao", "ai", "dau", "sao", "khong", "chua",
+        "what", "which", "who", "whom", "when", "where", "why", "how",
+    }
+)  # fmt: skip
+# Words that are not content (folded, lowercase): function words and question words.
+_FUNCTION_WORDS = _QUESTION_WORDS | frozenset(
+    {
+        "la", "cua", "va", "co", "duoc", "nhung", "cac", "cho", "voi", "trong", "ve", "theo",
+        "da", "se", "dang", "thi", "ma", "de", "vao", "o", "tai", "tu", "den", "nay", "do",
+        "ay", "kia", "mot", "hay", "hoac", "cung", "bi", "nen", "lai", "ra", "con",
+        "vay", "the", "nhu", "khi", "gio", "hien", "nua", "ho", "no", "ong", "ba", "tren",
+        "is", "are", "was", "a", "an", "of", "to", "in", "and", "about", "it", "they",
+        "that", "this", "does", "did",
+    }
+)  # fmt: skip
+# Lowercase words that end a noun phrase carried over from the previous question.
+_PHRASE_BOUNDARY = _QUESTION_WORDS | frozenset(
+    {
+        "duoc", "la", "co", "da", "se", "dang", "vao", "hop", "dien", "to", "ky", "trinh",
+        "phat", "yeu", "dat", "xac", "gom", "neu", "thi", "ma", "bi", "cho", "de", "tai",
+        "o", "va", "hay", "hoac", "nham", "voi", "do", "khi", "nhu", "the", "ra", "ap",
+        "can", "phai", "muon", "ban", "dong",
+    }
+)  # fmt: skip
+# Verbs after which the previous question's subject ends ("X được giao ...").
+_SUBJECT_VERBS = frozenset({"duoc", "co", "da", "se", "phai", "can", "la", "dang", "muon"})
+# Fixed expressions whose "đó/nay/này" is not an anaphor (folded).
+_NOT_ANAPHORA = frozenset(
+    {
+        "hien nay", "den nay", "ngay nay", "nam nay", "tu do", "sau do", "truoc do",
+        "khi do", "luc do", "nhu vay", "gan day", "trong do", "theo do", "ben canh do",
+        "do la",
+    }
+)  # fmt: skip
+_ANAPHORS = ("đó", "này", "ấy", "kia", "trên")
+_PRONOUNS = ("ông ấy", "bà ấy", "anh ấy", "chị ấy", "họ", "nó")
+_ENGLISH_PRONOUNS = frozenset({"it", "they", "them", "he", "she", "its", "their"})
+# What may follow an anaphor: the end, or a function word ("kết luận đó được ...").
+_AFTER_ANAPHOR = _FUNCTION_WORDS | frozenset({"ky", "ban", "hanh", "thong", "qua"})
+
+_TOKEN_RE = re.compile(r"[^\s?!;:()\[\]\"“”«»]+")
+_YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
+_YEAR_RANGE_RE = re.compile(r"^(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}$")
+# Words that introduce a time item ("năm 2023", "nhiệm kỳ 2020-2025"), folded.
+_TIME_WORDS = frozenset({"nam", "ky", "doan", "den", "tu", "thang", "quy", "khoa"})
+_NUMBER_RE = re.compile(r"^\d+(?:[.,/]\d+)*%?$")
+_ORDINAL_RE = re.compile(
+    r"\b(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+)|đầu tiên|cuối cùng)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+    fold: str  # folded, lowercase
+    cap: bool
+    comma_after: bool
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        word, start = m.group(), m.start()
+        lead = len(word) - len(word.lstrip(",.'‘’"))
+        word = word[lead:]
+        start += lead
+        core = word.rstrip(",.'‘’…")
+        if not core:
+            continue
+        end = start + len(core)
+        comma = word[len(core) :].startswith(",") or (end < len(text) and text[end] in ",;:")
+        out.append(_Tok(core, start, end, fold_diacritics(core).lower(), core[0].isupper(), comma))
+    return out
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold_diacritics(text).lower().split())
+
+
+def _is_content(tok: _Tok) -> bool:
+    return tok.fold not in _FUNCTION_WORDS
+
+
+@dataclass(frozen=True)
+class Condensed:
+    """A question made stand-alone: the ``query`` and what the new turn added.
+
+    ``focus`` is the text the user actually typed in this turn (without the
+    opener), so an answerer can weigh it above the words carried over.
+    """
+
+    query: str
+    is_followup: bool
+    focus: str = ""
+
+
+def _strip_opener(q: str) -> tuple[str, str]:
+    """``(opener, rest)``: "Vậy còn điểm nghẽn thứ hai?" → ("Vậy còn", "điểm nghẽn thứ hai?")."""
+    folded = fold_diacritics(q).lower()
+    for opener in _CONTEXT_OPENERS + _OPENERS:
+        if folded.startswith(opener) and (
+            len(folded) == len(opener) or not folded[len(opener)].isalnum()
+        ):
+            rest = q[len(opener) :].lstrip(" ,")
+            return q[: len(opener)], rest
+    return "", q
+
+
+def _strip_closer(fragment: str) -> str:
+    m = _CLOSER_RE.search(fold_diacritics(fragment).lower())
+    return fragment[: m.start()].strip(" ,") if m else fragment.strip(" ,")
+
+
+def _anaphor(q: str) -> re.Match[str] | None:
+    """The first anaphor in ``q`` that refers back ("kết luận đó", "nghị quyết này?")."""
+    low = q.lower()
+    for m in re.finditer(r"\b(?:" + "|".join(_ANAPHORS) + r")\b", low):
+        before = low[: m.start()].split()
+        if not before:
+            continue
+        pair = _folded(f"{before[-1]} {m.group()}")
+        if pair in _NOT_ANAPHORA:
+            continue
+        head = _folded(before[-1])
+        if head in _FUNCTION_WORDS:
+            continue
+        if f" {head} " in f" {_folded(low[: m.start() - len(before[-1])])} ":
+            continue  # "nghị quyết ... nghị quyết này": it refers inside the question
+        after = _tokens(low[m.end() :])
+        ended = not after or after[0].start > 1  # the end, or punctuation in between
+        if ended or (m.group() != "trên" and after[0].fold in _AFTER_ANAPHOR):
+            return m
+    return None
+
+
+def _pronoun(q: str) -> re.Match[str] | None:
+    low = q.lower()
+    m = re.search(r"\b(?:" + "|".join(_PRONOUNS) + r")\b", low)
+    if m:
+        named = [t for t in _tokens(q[: m.start()]) if t.cap and t.start > 0]
+        return None if named else m  # "Hà Nội ... với nó": it refers inside the question
+    if q.isascii():
+        return re.search(r"\b(?:" + "|".join(sorted(_ENGLISH_PRONOUNS)) + r")\b", low)
+    return None
+
+
+def is_followup(question: str) -> bool:
+    """True when ``question`` needs the conversation to be understood.
+
+    >>> is_followup("Còn năm 2024 thì sao?"), is_followup("Ai ký kết luận đó?")
+    (True, True)
+    >>> is_followup("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?")
+    False
+    """
+    q = nfc(question).strip()
+    opener, _ = _strip_opener(q)
+    if opener:
+        return True
+    if _anaphor(q) or _pronoun(q):
+        return True
+    tokens = _tokens(q)
+    content = [t for t in tokens if _is_content(t)]
+    named = [
+        t for t in content if (t.cap and t is not tokens[0]) or t.text.isupper() or _kind(t.text)
+    ]
+    return len(content) == 0 or (len(content) == 1 and not named)
+
+
+def _resolve(tokens: list[_Tok], i: int, limit: int = 20) -> int:
+    """End offset of the noun phrase that starts at ``tokens[i]``."""
+    end = tokens[i].end
+    for j in range(i, min(len(tokens), i + limit)):
+        t = tokens[j]
+        if j > i and not t.cap and t.fold in _PHRASE_BOUNDARY:
+            break
+        end = t.end
+        if t.comma_after:
+            break
+    return end
+
+
+def _find_seq(tokens: list[_Tok], words: list[str]) -> int:
+    n = len(words)
+    for i in range(len(tokens) - n + 1):
+        if [t.fold for t in tokens[i : i + n]] == words:
+            return i
+    return -1
+
+
+def _core(prev: str, *, drop_years: bool = False, keep_question_words: bool = False) -> str:
+    """The previous question's words, without its final punctuation.
+
+    Its question words go unless ``keep_question_words`` (an elliptical
+    follow-up asks the same thing); with ``drop_years`` its years go too (the
+    follow-up brings its own).
+    """
+    keep = [
+        t.text
+        for t in _tokens(prev)
+        if (keep_question_words or t.fold not in _QUESTION_WORDS)
+        and not (drop_years and re.search(r"(?:19|20)\d{2}", t.text))
+    ]
+    return " ".join(keep)
+
+
+def _kind(tok_text: str) -> str | None:
+    if _YEAR_RE.match(tok_text) or _YEAR_RANGE_RE.match(tok_text):
+        return "year"
+    if _NUMBER_RE.match(tok_text):
+        return "number"
+    return None
+
+
+def _replace_typed(fragment: str, prev: str) -> str | None:
+    """Swap years, numbers and ordinals of ``prev`` for those of ``fragment``."""
+    result = prev
+    changed = False
+    f_ord = _ORDINAL_RE.search(fragment)
+    p_ord = _ORDINAL_RE.search(result)
+    if f_ord and p_ord:
+        result = result[: p_ord.start()] + f_ord.group() + result[p_ord.end() :]
+        changed = True
+    f_tokens = _tokens(fragment)
+    for ft in f_tokens:
+        kind = _kind(ft.text)
+        if not kind:
+            continue
+        p_tokens = _tokens(result)
+        same = [i for i, pt in enumerate(p_tokens) if _kind(pt.text) == kind and pt.text != ft.text]
+        if not same:
+            continue
+        i = same[0]
+        start, end = p_tokens[i].start, p_tokens[i].end
+        new = ft.text
+        leftover = [
+            t
+            for t in f_tokens
+            if _is_content(t) and not _kind(t.text) and t.fold not in _folded(result).split()
+        ]
+        if leftover and i > 0 and p_tokens[i - 1].fold in _TIME_WORDS:
+            # "Năm 2023 ..." + "nhiệm kỳ 2025-2030" → "Nhiệm kỳ 2025-2030 ..."
+            start = p_tokens[i - 1].start
+            new = fragment[f_tokens[0].start : ft.end]
+        result = result[:start] + new + result[end:]
+        changed = True
+    if not changed:
+        return None
+    leftover = [
+        t
+        for t in f_tokens
+        if _is_content(t) and not _kind(t.text) and t.fold not in _folded(result).split()
+    ]
+    return result if not leftover else None
+
+
+def _replace_aligned(fragment: str, prev: str) -> str | None:
+    """ "ở khu vực nông thôn" + "... ở khu vực các quận?" → "... ở khu vực nông thôn?"."""
+    f = _tokens(fragment)
+    p = _tokens(prev)
+    for j in range(len(f) - 1, 0, -1):
+        words = [t.fold for t in f[:j]]
+        if not any(w not in _FUNCTION_WORDS for w in words):
+            continue
+        i = _find_seq(p, words)
+        if i < 0:
+            continue
+        k = i + j
+        if k >= len(p) or p[k - 1].comma_after:
+            return None
+        end = k
+        while end < len(p) and (p[end].cap or p[end].fold not in _PHRASE_BOUNDARY):
+            end += 1
+            if p[end - 1].comma_after:
+                break
+        if end == k:
+            return None
+        new = fragment[f[j].start : f[-1].end]
+        return prev[: p[k].start] + new + prev[p[end - 1].end :]
+    return None
+
+
+def _subject_span(prev: str) -> tuple[int, int] | None:
+    """The named subject of ``prev``: the phrase before its verb ("X được giao ...")."""
+    p = _tokens(prev)
+    for i, t in enumerate(p):
+        if i and t.fold in _SUBJECT_VERBS and not t.cap:
+            start = i
+            while start > 0 and not p[start - 1].comma_after:
+                start -= 1
+            if any(x.cap for x in p[start:i]):
+                return p[start].start, p[i - 1].end
+            return None
+    return None
+
+
+def _replace_subject(fragment: str, prev: str) -> str | None:
+    f = _tokens(fragment)
+    if not f or not f[0].cap:
+        return None
+    span = _subject_span(prev)
+    if span is None:
+        return None
+    return prev[: span[0]] + fragment + prev[span[1] :]
+
+
+def _replace_anaphor(q: str, prev: str) -> str | None:
+    """ "Ai ký kết luận đó?" → "Ai ký <the 'kết luận ...' phrase of prev>?"."""
+    m = _anaphor(q)
+    if not m:
+        return None
+    before = _tokens(q[: m.start()])
+    p = _tokens(prev)
+    for n in (3, 2, 1):
+        if len(before) < n:
+            continue
+        head = before[-n:]
+        if not all(_is_content(t) for t in head):
+            continue
+        i = _find_seq(p, [t.fold for t in head])
+        if i < 0:
+            continue
+        phrase = prev[p[i].start : _resolve(p, i)]
+        return q[: head[0].start] + phrase + q[m.end() :]
+    return None
+
+
+def _replace_pronoun(q: str, prev: str) -> str | None:
+    m = _pronoun(q)
+    if not m:
+        return None
+    span = _subject_span(prev)
+    if span is None:
+        return None
+    return q[: m.start()] + prev[span[0] : span[1]] + q[m.end() :]
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
+    """The stand-alone form of ``question`` given earlier turns (see the module doc).
+
+    >>> from assistant.answering.base import Turn
+    >>> h = [Turn("Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố Hà Nội khóa XVII"
+    ...           " họp vào những ngày nào?")]
+    >>> condense("Ai ký kết luận của hội nghị đó?", h).query
+    'Ai ký kết luận của Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố Hà Nội khóa XVII?'
+    """
+    q = " ".join(nfc(question).split())
+    turns = [t for t in history if t.question.strip()]
+    if not turns or not is_followup(q):
+        return Condensed(q, False, q)
+    prev = condense(turns[-1].question, turns[:-1]).query
+    prev = " ".join(prev.split())
+    opener, rest = _strip_opener(q)
+    fragment = _strip_closer(rest)
+    elliptical = bool(opener) and not any(t.fold in _QUESTION_WORDS for t in _tokens(fragment))
+    if elliptical and fragment:
+        for attempt in (_replace_typed, _replace_aligned, _replace_subject):
+            out = attempt(fragment, prev)
+            if out:
+                return Condensed(_capitalize(out), True, fragment)
+        has_year = bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", fragment))
+        core = _core(prev, drop_years=has_year, keep_question_words=True)
+        return Condensed(f"{_capitalize(fragment)} {core}".strip(), True, fragment)
+    body = rest if opener else q
+    for attempt in (_replace_anaphor, _replace_pronoun):
+        out = attempt(body, prev)
+        if out:
+            return Condensed(_capitalize(out), True, body)
+    return Condensed(f"{_capitalize(body)} ({_core(prev)})", True, body)
+
+
+def condense_question(question: str, history: Sequence[Turn] = ()) -> str:
+    """The stand-alone query for ``question``; unchanged when it needs no history.
+
+    >>> from assistant.answering.base import Turn
+    >>> condense_question("Hà Nội có bao nhiêu huyện đạt chuẩn nông thôn mới?",
+    ...                   [Turn("Năm 2023 thu ngân sách đạt bao nhiêu?")])
+    'Hà Nội có bao nhiêu huyện đạt chuẩn nông thôn mới?'
+    """
+    return condense(question, history).query

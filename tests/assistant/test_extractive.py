@@ -1,0 +1,263 @@
+"""The offline answerer on hand-built passages cut from the bundled articles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering.base import NOT_FOUND_VI, Turn
+from assistant.answering.extractive import (
+    ExtractiveAnswerer,
+    analyze_question,
+    split_question,
+)
+from assistant.settings import AnswerSettings
+from assistant.types import Passage
+
+KINH_TE = (
+    "18/23 chỉ tiêu phát triển kinh tế - xã hội dự kiến đạt kế hoạch đề ra, trong đó có 3 chỉ "
+    "tiêu vượt kế hoạch. Kinh tế duy trì mức tăng trưởng khá, ước đạt 6,11%, cao hơn mức bình "
+    "quân chung cả nước (trên 5%); GRDP bình quân đầu người ước đạt 150 triệu đồng. Thu ngân "
+    "sách trên địa bàn ước đạt 400,421 nghìn tỷ đồng, đạt 113,5% dự toán. Tổng vốn đầu tư xã "
+    "hội ước đạt 504,89 nghìn tỷ đồng, tăng 9,0%."
+)
+DIEM_NGHEN = (
+    "Cùng với đó là thành phố quyết liệt tập trung tháo gỡ 5 điểm nghẽn, đó là: ùn tắc giao "
+    "thông, trật tự đô thị, úng ngập, ô nhiễm môi trường, vệ sinh an toàn thực phẩm.\n\n"
+    "Trong nhiệm kỳ 2025-2030, Thủ đô Hà Nội xác định sẽ tăng trưởng 11% trở lên."
+)
+LAM_VIEC = (
+    "Chiều 12/4, Đoàn công tác số 1 của Ban Chỉ đạo Đề án Trung ương 6 thực hiện Nghị quyết "
+    'Trung ương 5, khóa X về "Tiếp tục đổi mới phương thức lãnh đạo của Đảng đối với hoạt động '
+    'của hệ thống chính trị" đã làm việc với Ban Thường vụ Thành ủy Hà Nội. Phát biểu tại buổi '
+    "làm việc, Ủy viên Bộ Chính trị, Bí thư Thành ủy Hà Nội Đinh Tiến Dũng khẳng định, Thành ủy "
+    "luôn nhận thức sâu sắc về ý nghĩa sống còn của việc đổi mới phương thức lãnh đạo."
+)
+KET_LUAN = (
+    "Ủy viên Trung ương Đảng, Phó Bí thư Thường trực Thành ủy Hà Nội Nguyễn Thị Tuyến đã ký ban "
+    "hành kết luận số 143-KL/TU, kết luận Hội nghị lần thứ mười bốn, Ban Chấp hành Đảng bộ thành "
+    "phố khóa XVII (nhiệm kỳ 2020-2025). Kết luận nêu rõ, ngày 23 và 24/11/2023, Ban Chấp hành "
+    "Đảng bộ thành phố khóa XVII đã họp, nghe báo cáo và cho ý kiến về 8 nội dung."
+)
+
+
+def _passage(text: str, n: int, title: str, date: str = "") -> Passage:
+    return Passage(
+        text=text, source=f"/kb/{n:03d}.txt", title=title, score=1.0 / (n + 1),
+        chunk_id=f"c{n}", date=date, position=n,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def passages() -> list[Passage]:
+    return [
+        _passage(KINH_TE, 0, "Hà Nội quyết liệt đổi mới công tác chỉ đạo, điều hành", "2023-11"),
+        _passage(DIEM_NGHEN, 1, "Bốn cam kết hành động của Đảng bộ thành phố Hà Nội", "2026-01-21"),
+        _passage(LAM_VIEC, 2, "Hà Nội: Đẩy mạnh phân cấp, phân quyền"),
+        _passage(KET_LUAN, 3, "Hà Nội quyết liệt đổi mới công tác chỉ đạo, điều hành", "2023-11"),
+    ]
+
+
+@pytest.fixture
+def answerer() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(abstain_threshold=AnswerSettings().abstain_threshold)
+
+
+def _check_citations(answer) -> None:
+    """Every marker points at a citation; every quote and span lies in its passage."""
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert numbers, answer.text
+    assert set(numbers) == {c.index for c in answer.citations}
+    assert [c.index for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    first_use = list(dict.fromkeys(numbers))
+    assert first_use == sorted(first_use)  # numbered in order of first use
+    for c in answer.citations:
+        assert c.quote and c.quote in c.passage.text
+        assert c.passage.text[c.quote_start : c.quote_end] == c.quote
+        if c.span_start >= 0:
+            assert c.quote_start <= c.span_start < c.span_end <= c.quote_end
+
+
+def test_direct_numeric_answer_with_marker_and_span(answerer, passages):
+    a = answerer.answer("Thu ngân sách trên địa bàn Hà Nội năm 2023 ước đạt bao nhiêu?", passages)
+    assert not a.abstained and a.grounded
+    assert a.direct_answer == "400,421 nghìn tỷ đồng"
+    assert a.text.startswith("400,421 nghìn tỷ đồng [1]")
+    assert (
+        "Thu ngân sách trên địa bàn ước đạt 400,421 nghìn tỷ đồng, đạt 113,5% dự toán [1]."
+        in a.text
+    )
+    c = a.citations[0]
+    assert c.passage is passages[0]
+    assert c.passage.text[c.span_start : c.span_end] == "400,421 nghìn tỷ đồng"
+    assert (
+        c.quote == "Thu ngân sách trên địa bàn ước đạt 400,421 nghìn tỷ đồng, đạt 113,5% dự toán."
+    )
+    assert a.confidence >= answerer.abstain_threshold
+    _check_citations(a)
+
+
+def test_counted_noun_picks_the_right_number(answerer, passages):
+    a = answerer.answer("Năm 2023 có bao nhiêu chỉ tiêu vượt kế hoạch?", passages)
+    assert a.direct_answer == "3 chỉ tiêu"
+
+
+def test_list_question_leads_with_the_items(answerer, passages):
+    a = answerer.answer("Hà Nội quyết liệt tháo gỡ những điểm nghẽn nào?", passages)
+    assert not a.abstained
+    for item in ("ùn tắc giao thông", "trật tự đô thị", "úng ngập", "vệ sinh an toàn thực phẩm"):
+        assert item in a.text
+    assert a.direct_answer.startswith("ùn tắc giao thông") and a.direct_answer.endswith("thực phẩm")
+    assert a.citations[0].passage is passages[1]
+    _check_citations(a)
+
+
+def test_person_question(answerer, passages):
+    a = answerer.answer("Ai ký ban hành kết luận số 143-KL/TU?", passages)
+    assert a.direct_answer == "Nguyễn Thị Tuyến"
+    assert "Nguyễn Thị Tuyến đã ký ban hành kết luận số 143-KL/TU" in a.text
+    _check_citations(a)
+
+
+def test_date_question(answerer, passages):
+    a = answerer.answer("Đoàn công tác số 1 làm việc với Thành ủy Hà Nội vào ngày nào?", passages)
+    assert a.direct_answer == "12/4"
+    assert a.citations[0].passage is passages[2]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?",
+        "GRDP bình quân đầu người của Hà Nội năm 2023 ước đạt bao nhiêu?",
+        "Trong nhiệm kỳ 2025-2030 Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?",
+        "Bí thư Thành ủy Hà Nội nào phát biểu tại buổi làm việc với Đoàn công tác số 1?",
+        "So sánh mục tiêu tăng trưởng trong nhiệm kỳ 2025-2030 và mức tăng trưởng năm 2023.",
+    ],
+)
+def test_every_marker_points_to_a_citation_quoted_from_its_passage(answerer, passages, question):
+    a = answerer.answer(question, passages)
+    assert not a.abstained, (question, a.confidence)
+    _check_citations(a)
+
+
+def test_question_in_two_parts_is_answered_from_two_passages(answerer, passages):
+    a = answerer.answer(
+        "So sánh mục tiêu tăng trưởng trong nhiệm kỳ 2025-2030 và mức tăng trưởng năm 2023.",
+        passages,
+    )
+    assert "11%" in a.text and "6,11%" in a.text
+    assert {c.passage.chunk_id for c in a.citations} == {"c0", "c1"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Sun PhuQuoc Airways mở đường bay quốc tế đầu tiên từ Phú Quốc đi đâu, từ ngày nào?",
+        "Vì sao Tổng thống Mỹ không dự hội nghị thượng đỉnh khẩn cấp G7?",
+        'Bộ tem "Tết Bính Ngọ" gồm bao nhiêu mẫu tem?',
+        "Thành phố Hồ Chí Minh đặt mục tiêu tăng trưởng bao nhiêu trong nhiệm kỳ 2025-2030?",
+    ],
+)
+def test_unrelated_question_abstains_with_related_passages(answerer, passages, question):
+    a = answerer.answer(question, passages)
+    assert a.abstained, (question, a.confidence, a.text)
+    assert a.text.startswith(NOT_FOUND_VI)
+    assert a.citations == [] and a.direct_answer == ""
+    assert a.related == passages[:3]
+    assert a.confidence < answerer.abstain_threshold
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "GRDP của Hà Nội năm 2022 tăng trưởng bao nhiêu phần trăm?",  # the text is about 2023
+        "Có bao nhiêu đại biểu tham dự Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố "
+        "khóa XVII?",  # no number of delegates
+        "Kết luận số 143-KL/TU được Quốc hội thông qua vào ngày nào?",  # no such date
+    ],
+)
+def test_near_miss_abstains(answerer, passages, question):
+    a = answerer.answer(question, passages)
+    assert a.abstained, (question, a.confidence, a.text)
+
+
+def test_teaser_like_question_abstains(answerer, passages):
+    a = answerer.answer(
+        "Khu đô thị thể thao Olympic được khởi công trên phạm vi bao nhiêu xã?", passages
+    )
+    assert a.abstained and a.related
+
+
+def test_question_without_diacritics_is_answered(answerer, passages):
+    a = answerer.answer("thu ngan sach tren dia ban ha noi nam 2023 uoc dat bao nhieu", passages)
+    assert not a.abstained
+    assert a.direct_answer == "400,421 nghìn tỷ đồng"
+    _check_citations(a)
+
+
+def test_follow_up_uses_the_history(answerer, passages):
+    history = [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?", "6,11% [1]")]
+    a = answerer.answer("Còn nhiệm kỳ 2025-2030 thì sao?", passages, history=history)
+    assert not a.abstained
+    assert a.direct_answer == "11%"
+    assert "2025-2030" in a.search_query
+
+
+def test_stream_deltas_concatenate_to_the_final_text(answerer, passages):
+    events = list(answerer.stream("Hà Nội quyết liệt tháo gỡ những điểm nghẽn nào?", passages))
+    assert events[-1].answer is not None and all(e.answer is None for e in events[:-1])
+    deltas = [e.delta for e in events[:-1]]
+    assert len(deltas) >= 3  # word groups, sentence by sentence
+    assert "".join(deltas) == events[-1].answer.text
+
+
+def test_abstention_is_streamed_too(answerer, passages):
+    events = list(
+        answerer.stream("VinFast trưng bày những gì tại Vietnam Mobility Show 2025?", passages)
+    )
+    assert "".join(e.delta for e in events) == events[-1].answer.text
+    assert events[-1].answer.abstained
+
+
+def test_answer_is_built_on_stream(answerer, passages):
+    q = "GRDP bình quân đầu người của Hà Nội năm 2023 ước đạt bao nhiêu?"
+    streamed = [e.answer for e in answerer.stream(q, passages) if e.answer][0]
+    assert answerer.answer(q, passages) == streamed
+
+
+def test_no_passages_abstains(answerer):
+    a = answerer.answer("Thu ngân sách năm 2023 ước đạt bao nhiêu?", [])
+    assert a.abstained and a.related == [] and a.text == NOT_FOUND_VI
+
+
+def test_answer_text_is_made_of_verbatim_sentences(answerer, passages):
+    a = answerer.answer("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?", passages)
+    body = a.text.split("\n\n", 1)[-1]
+    for sentence in re.split(r"(?<=\.)\s+", re.sub(r" \[\d+\]", "", body)):
+        assert sentence.rstrip(".") in " ".join(p.text for p in passages), sentence
+
+
+def test_settings_build_the_answerer():
+    a = ExtractiveAnswerer.from_settings(AnswerSettings(abstain_threshold=0.4, max_sentences=2))
+    assert a.abstain_threshold == 0.4 and a.max_sentences == 2
+    with pytest.raises(ValueError):
+        ExtractiveAnswerer(abstain_threshold=1.5)
+
+
+def test_question_profile():
+    p = analyze_question("Năm 2023 Hà Nội có bao nhiêu huyện đạt chuẩn nông thôn mới?")
+    assert "number" in p.expects and p.count_noun[0][0] == "huyện" and p.years == {"2023"}
+    assert analyze_question("Ai ký kết luận?").expects == {"person"}
+    assert "date" in analyze_question("Hội nghị họp vào ngày nào?").expects
+    assert analyze_question("ha noi tang truong bao nhieu").folded_input
+    english = analyze_question("Who presented the speech at the 14th National Party Congress?")
+    assert english.foreign and "person" in english.expects
+
+
+def test_split_question():
+    assert split_question("Hà Nội tăng trưởng bao nhiêu?") == ["Hà Nội tăng trưởng bao nhiêu?"]
+    assert (
+        len(split_question("Quy hoạch có tầm nhìn đến năm nào, và năm 2045 Hà Nội muốn gì?")) == 2
+    )

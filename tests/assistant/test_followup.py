@@ -1,0 +1,140 @@
+"""Follow-up questions become stand-alone queries; self-contained ones pass through."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.base import Turn
+from assistant.followup import condense, condense_question, is_followup
+
+
+def _ask(question: str, previous: str) -> str:
+    return condense_question(question, [Turn(previous, "")])
+
+
+def test_contrasting_year_replaces_the_old_one():
+    q = _ask("Còn năm 2024 thì sao?", "Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?")
+    assert q == "Năm 2024 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?"
+
+
+def test_public_investment_example_from_the_issue():
+    q = _ask("Còn năm 2024 thì sao?", "Kế hoạch đầu tư công năm 2023 của Hà Nội là bao nhiêu?")
+    assert q == "Kế hoạch đầu tư công năm 2024 của Hà Nội là bao nhiêu?"
+
+
+def test_year_after_a_word_kept_from_the_previous_question():
+    q = _ask(
+        "Còn đến năm 2045 thì sao?",
+        "Đến năm 2030, Hà Nội đặt mục tiêu trở thành thành phố như thế nào?",
+    )
+    assert q == "Đến năm 2045, Hà Nội đặt mục tiêu trở thành thành phố như thế nào?"
+
+
+def test_ordinal_replaces_ordinal():
+    q = _ask(
+        "Vậy còn điểm nghẽn thứ hai?",
+        "Trong 5 điểm nghẽn mà Hà Nội quyết liệt tháo gỡ, điểm nghẽn được kể đầu tiên là gì?",
+    )
+    assert q == "Trong 5 điểm nghẽn mà Hà Nội quyết liệt tháo gỡ, điểm nghẽn được kể thứ hai là gì?"
+
+
+def test_phrase_aligned_on_its_first_words():
+    q = _ask(
+        "Còn ở khu vực nông thôn thì sao?",
+        "Bộ Chính trị đồng tình cho Hà Nội thí điểm mô hình quản lý nào ở khu vực các quận?",
+    )
+    assert q.endswith("ở khu vực nông thôn?")
+    assert "các quận" not in q
+
+
+def test_new_named_subject_replaces_the_subject():
+    q = _ask(
+        "Còn Ban cán sự đảng Chính phủ thì sao?",
+        "Theo kết luận của Bộ Chính trị, Đảng đoàn Quốc hội được giao lãnh đạo những việc gì "
+        "để hỗ trợ Hà Nội?",
+    )
+    assert q == (
+        "Theo kết luận của Bộ Chính trị, Ban cán sự đảng Chính phủ được giao lãnh đạo những "
+        "việc gì để hỗ trợ Hà Nội?"
+    )
+
+
+def test_anaphor_is_replaced_by_the_noun_phrase_of_the_previous_question():
+    q = _ask("Ai ký kết luận đó?", "Kết luận số 143-KL/TU có những nội dung gì?")
+    assert "kết luận số 143-kl/tu" in q.lower()
+    assert q.lower().startswith("ai ký")
+
+
+def test_anaphor_phrase_stops_at_the_verb():
+    q = _ask(
+        "Ai ký kết luận của hội nghị đó?",
+        "Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố Hà Nội khóa XVII họp vào "
+        "những ngày nào?",
+    )
+    assert q == (
+        "Ai ký kết luận của Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố Hà Nội "
+        "khóa XVII?"
+    )
+
+
+def test_nghi_quyet_do():
+    q = _ask(
+        "Ai trình bày báo cáo tổng kết 15 năm thực hiện nghị quyết đó?",
+        "Nghị quyết 15-NQ/TW về tiếp tục đổi mới phương thức lãnh đạo của Đảng được ban hành ngày nào?",
+    )
+    assert "Nghị quyết 15-NQ/TW về tiếp tục đổi mới phương thức lãnh đạo của Đảng" in q
+    assert "ban hành" not in q
+
+
+def test_pronoun_takes_the_previous_subject():
+    q = _ask("Nó được ban hành khi nào?", "Kết luận số 143-KL/TU có những nội dung gì?")
+    assert q == "Kết luận số 143-KL/TU được ban hành khi nào?"
+
+
+def test_short_follow_up_gets_the_previous_content_words():
+    q = _ask("Khi nào?", "Hà Nội ban hành kết luận số 143-KL/TU về kinh tế")
+    assert q.startswith("Khi nào?")
+    assert "143-KL/TU" in q
+
+
+def test_english_follow_up():
+    q = _ask("What about 2024?", "What was Hanoi's GRDP growth in 2023?")
+    assert q == "What was Hanoi's GRDP growth in 2024?"
+
+
+def test_follow_up_of_a_follow_up_is_resolved_recursively():
+    history = [
+        Turn("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?"),
+        Turn("Còn năm 2024 thì sao?"),
+    ]
+    assert condense_question("Còn năm 2025 thì sao?", history) == (
+        "Năm 2025 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Năm 2023 Hà Nội có bao nhiêu doanh nghiệp thành lập mới?",
+        "Thành ủy Hà Nội tập trung đầu tư để tạo đột phá trên những lĩnh vực nào?",
+        "Thu ngân sách trên địa bàn Hà Nội năm 2023 ước đạt bao nhiêu?",
+        "Từ năm 2007 đến nay, Thành ủy Hà Nội đã ban hành bao nhiêu văn bản?",
+        "Nghị quyết số 15 của Bộ Chính trị được nhắc tới thế nào: Hà Nội tham mưu gì với "
+        "nghị quyết này?",
+        "GRDP là gì?",
+        "tong von dau tu xa hoi nam 2023 cua ha noi uoc dat bao nhieu",
+    ],
+)
+def test_self_contained_questions_pass_through_unchanged(question):
+    history = [Turn("Chủ tịch UBND thành phố Hà Nội tên là gì?", "Tôi không tìm thấy.")]
+    assert not is_followup(question)
+    assert condense_question(question, history) == question
+
+
+def test_no_history_no_change():
+    assert condense_question("Còn năm 2024 thì sao?", []) == "Còn năm 2024 thì sao?"
+
+
+def test_condense_reports_the_new_words():
+    c = condense("Còn năm 2024 thì sao?", [Turn("Năm 2023 thu ngân sách đạt bao nhiêu?")])
+    assert c.is_followup and c.focus == "năm 2024"
