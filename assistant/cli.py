@@ -184,12 +184,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return app_main(argv)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.__main__ import main as eval_main
-
-    return eval_main(args.eval_args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="assistant",
@@ -249,13 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-ingest", action="store_true", help="do not ingest the bundled corpus on an empty store")
     sp.set_defaults(func=cmd_serve)
 
-    sp = sub.add_parser("eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False)
-    sp.add_argument("eval_args", nargs=argparse.REMAINDER)
-    sp.set_defaults(func=cmd_eval)
+    # listed for --help; `main` hands `assistant eval ...` to eval.__main__ before parsing
+    sub.add_parser("eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:
+        # the evaluation has its own options; hand them over untouched
+        from eval.__main__ import main as eval_main
+
+        return eval_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

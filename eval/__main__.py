@@ -1,0 +1,244 @@
+"""``python -m eval`` / ``assistant eval``: run the evaluation suite.
+
+Usage::
+
+    python -m eval [--retrieval-only] [--mode hybrid|dense|lexical] [--k K]
+                   [--chunk-size N] [--model NAME] [--category CAT ...] [--limit N]
+                   [--dataset FILE] [--corpus DIR] [--out DIR] [--check] [--llm-judge]
+    python -m eval zalo --path train.json [--ask] [--mode ...] [--model ...] [--limit N]
+                   [--out DIR] [--check]
+    python -m eval --compare RUN_A RUN_B        (or: python -m eval compare RUN_A RUN_B)
+
+Exit codes: 0 done (and, with ``--check``, every threshold met); 1 a threshold
+was missed; 2 the evaluation could not run (the message says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eval.dataset import CATEGORIES, DatasetError
+from eval.runner import (
+    BUNDLED_CORPUS,
+    DEFAULT_DATASET,
+    DEFAULT_THRESHOLDS,
+    EvalConfig,
+    EvalError,
+    EvalResult,
+    apply_gate,
+    load_result,
+    load_thresholds,
+)
+
+log = logging.getLogger("eval")
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--out", type=Path, help="report directory (default: eval/reports/<timestamp>-<name>/)"
+    )
+    p.add_argument(
+        "--mode",
+        choices=["hybrid", "dense", "lexical"],
+        help="retrieval mode (Settings.retrieval.mode)",
+    )
+    p.add_argument("--model", help="embedding model (Settings.embedding.model), e.g. 'fake'")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--check", action="store_true", help="exit 1 when a metric misses its threshold")
+    p.add_argument(
+        "--thresholds", type=Path, default=DEFAULT_THRESHOLDS, help="thresholds file for --check"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("-v", "--verbose", action="store_true", help="log details")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m eval",
+        description="Evaluate retrieval and answers on a gold question set, on a fresh temporary index. "
+        "Subcommand 'zalo' runs the external Zalo AI 2019 wiki QA benchmark "
+        "(python -m eval zalo --help).",
+    )
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=DEFAULT_DATASET,
+        help="gold JSONL (default: eval/datasets/hanoi.jsonl)",
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=BUNDLED_CORPUS,
+        help="articles to index (default: data/articles)",
+    )
+    p.add_argument(
+        "--name",
+        help="suite name for thresholds and the report folder (default: dataset file stem)",
+    )
+    p.add_argument(
+        "--k", type=int, help="passages given to the answerer (Settings.retrieval.top_k)"
+    )
+    p.add_argument("--chunk-size", type=int, help="Settings.chunking.chunk_size")
+    p.add_argument(
+        "--retrieval-only", action="store_true", help="skip Assistant.ask; retrieval metrics only"
+    )
+    p.add_argument(
+        "--category", action="append", choices=CATEGORIES, metavar="CAT",
+        help=f"only this category (repeatable): {', '.join(CATEGORIES)}",
+    )  # fmt: skip
+    p.add_argument(
+        "--llm-judge",
+        action="store_true",
+        help="also LLM-judged faithfulness (needs answer.llm_base_url)",
+    )
+    p.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("RUN_A", "RUN_B"),
+        help="print the metric deltas of two saved runs and exit",
+    )
+    _common(p)
+    return p
+
+
+def build_zalo_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m eval zalo",
+        description="Paragraph-level retrieval on the Zalo AI 2019 wiki QA file (SQuAD v1 format), "
+        "questions as written and without diacritics, beside the published baselines.",
+    )
+    p.add_argument("--path", type=Path, required=True, help="the benchmark's train.json")
+    p.add_argument(
+        "--ask",
+        action="store_true",
+        help="also answer every question (answer contains the gold text)",
+    )
+    _common(p)
+    return p
+
+
+def _finish(result: EvalResult, args: argparse.Namespace) -> int:
+    """Gate (with --check), write the report, print the summary; the exit code."""
+    from eval.report import default_out_dir, gate_section, headline_table, write_report
+
+    gate = None
+    if args.check:
+        thresholds = load_thresholds(args.thresholds)
+        gate = apply_gate(
+            result,
+            thresholds,
+            on_missing=lambda s: _err(
+                f"warning: no thresholds for suite '{s}' in {args.thresholds}"
+            ),
+        )
+    out = write_report(result, args.out or default_out_dir(result.suite))
+    if result.suite == "zalo":
+        from eval.zalo import summary_lines
+
+        _out("\n".join(summary_lines(result)))
+        _out("")
+    _out(headline_table(result))
+    for note in result.notes:
+        _out(f"note: {note}")
+    _out(f"\nreport: {out / 'report.md'}  (results.json, chart.png)")
+    if gate is not None:
+        _out("\nregression gate: " + gate_section(result).replace("**", ""))
+        return gate.exit_code
+    return 0
+
+
+def _cmd_compare(paths: Sequence[str]) -> int:
+    from eval.report import compare_table
+
+    a, b = (load_result(p) for p in paths)
+    _out(compare_table(a, b, label_a=str(paths[0]), label_b=str(paths[1])))
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from eval.runner import run_suite
+
+    config = EvalConfig(
+        dataset=args.dataset,
+        corpus=args.corpus,
+        name=args.name,
+        mode=args.mode,
+        k=args.k,
+        chunk_size=args.chunk_size,
+        model=args.model,
+        retrieval_only=args.retrieval_only,
+        categories=tuple(args.category or ()),
+        limit=args.limit,
+        llm_judge=args.llm_judge,
+    )
+    result = run_suite(config, progress=not args.no_progress)
+    return _finish(result, args)
+
+
+def _cmd_zalo(args: argparse.Namespace) -> int:
+    from eval.zalo import SUITE, load_squad, run_zalo
+
+    bench = load_squad(args.path)
+    config = EvalConfig(name=SUITE, mode=args.mode, model=args.model)
+    result = run_zalo(
+        bench,
+        config=config,
+        ask=args.ask,
+        limit=args.limit,
+        progress=not args.no_progress,
+        source=str(args.path),
+    )
+    return _finish(result, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m eval`` and ``assistant eval``; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--"]:  # `assistant eval -- --retrieval-only ...`
+        argv = argv[1:]
+    if argv[:1] == ["compare"]:  # `python -m eval compare A B` = `--compare A B`
+        argv = ["--compare", *argv[1:]]
+    zalo = bool(argv) and argv[0] == "zalo"
+    parser = build_zalo_parser() if zalo else build_parser()
+    args = parser.parse_args(argv[1:] if zalo else argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+
+    from pydantic import ValidationError
+
+    from assistant.types import AssistantError
+    from vectorstore.errors import StoreError
+
+    try:
+        if not zalo and args.compare:
+            return _cmd_compare(args.compare)
+        return _cmd_zalo(args) if zalo else _cmd_run(args)
+    except (EvalError, DatasetError, AssistantError, StoreError) as e:
+        _err(f"error: {e}")
+        return 2
+    except ValidationError as e:
+        _err(f"error: invalid settings:\n{e}")
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
