@@ -87,6 +87,7 @@ def build_components(
         LexicalIndex(lexical_dir),
         lock=WriterLock(settings.data_dir / "write.lock") if settings.chroma.mode == "embedded" else None,
         fusion=FusionWeights(
+            method=r.fusion,
             rrf_k=r.rrf_k,
             dense=r.dense_weight,
             lexical=r.lexical_weight,

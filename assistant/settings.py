@@ -73,26 +73,31 @@ class RetrievalSettings(BaseModel):
         "hybrid", description="Dense vectors, BM25 over Vietnamese tokens, or both fused."
     )
     candidates: int = Field(
-        30, ge=1, le=500, description="Candidates taken from each side before fusion."
+        50, ge=1, le=500, description="Candidates taken from each side before fusion."
     )
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    fusion: Literal["zscore", "rrf"] = Field(
+        "zscore",
+        description="How dense and lexical scores are combined: weighted z-scores, or "
+        "weighted reciprocal-rank fusion.",
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (fusion='rrf').")
     dense_weight: float = Field(
-        1.0, ge=0.0, description="Dense weight in fusion for questions with diacritics."
+        0.6, ge=0.0, description="Dense weight in fusion for questions with diacritics."
     )
     lexical_weight: float = Field(
-        1.0, ge=0.0, description="Lexical weight in fusion for questions with diacritics."
+        0.4, ge=0.0, description="Lexical weight in fusion for questions with diacritics."
     )
     folded_dense_weight: float = Field(
-        1.0,
+        0.35,
         ge=0.0,
         description="Dense weight for questions typed without diacritics (embedded "
         "after their marks are restored from corpus statistics).",
     )
     folded_lexical_weight: float = Field(
-        1.0, ge=0.0, description="Lexical (folded) weight for questions without diacritics."
+        0.65, ge=0.0, description="Lexical (folded) weight for questions without diacritics."
     )
     foreign_dense_weight: float = Field(
-        1.0, ge=0.0, description="Dense weight for questions in another language."
+        0.8, ge=0.0, description="Dense weight for questions in another language."
     )
     foreign_lexical_weight: float = Field(
         0.2, ge=0.0, description="Lexical weight for questions in another language."

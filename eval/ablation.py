@@ -50,19 +50,27 @@ class Variant:
 
 
 def variants(base: FusionWeights) -> list[Variant]:
-    plain = FusionWeights(
-        rrf_k=60, dense=1, lexical=1, folded_dense=1, folded_lexical=1, foreign_dense=1,
+    """From the plain baselines to the default, one component at a time."""
+    plain_rrf = FusionWeights(
+        method="rrf", dense=1, lexical=1, folded_dense=1, folded_lexical=1, foreign_dense=1,
         foreign_lexical=1, candidates=base.candidates, restore_diacritics=False,
+    )  # fmt: skip
+    rrf_restored = replace(plain_rrf, restore_diacritics=True)
+    z_equal = replace(
+        base, dense=0.5, lexical=0.5, folded_dense=0.5, folded_lexical=0.5, foreign_dense=0.5,
+        foreign_lexical=0.5,
     )  # fmt: skip
     return [
         Variant("dense only (e5-small)", mode="dense", fusion=replace(base, restore_diacritics=False)),
         Variant("dense only + diacritic restoration", mode="dense", fusion=base),
-        Variant("BM25 only (syllables + bigrams)", mode="lexical", fusion=base),
-        Variant("BM25 only, unigrams", mode="lexical", fusion=base, bigrams=False),
-        Variant("plain RRF dense + BM25", fusion=plain),
-        Variant("+ query-aware weights", fusion=replace(base, restore_diacritics=False)),
-        Variant("+ diacritic restoration (default)", fusion=base),
-        Variant("default, BM25 unigrams only", fusion=base, bigrams=False),
+        Variant("BM25 only, syllable unigrams", mode="lexical", fusion=base, bigrams=False),
+        Variant("BM25 only, unigrams + bigrams", mode="lexical", fusion=base),
+        Variant("plain RRF dense + BM25 (k=60)", fusion=plain_rrf),
+        Variant("RRF + diacritic restoration", fusion=rrf_restored),
+        Variant("z-score fusion, equal weights", fusion=z_equal),
+        Variant("z-score fusion, query-aware weights (default)", fusion=base),
+        Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False)),
+        Variant("default with unigram BM25", fusion=base, bigrams=False),
     ]
 
 

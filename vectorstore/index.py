@@ -59,23 +59,31 @@ def date_number(date: str) -> int:
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How the dense and lexical rankings are fused (weighted RRF), per kind of query.
+    """How the dense and lexical rankings are fused, per kind of query.
+
+    ``method="zscore"`` (default) standardises each side's scores over its
+    candidates (z-scores; a candidate one side did not return gets that side's
+    lowest z) and adds them with the weights; ``"rrf"`` is weighted reciprocal
+    rank fusion with constant ``rrf_k``. Weights per kind of query:
 
     * accented Vietnamese: dense on the query, lexical on accented syllables;
     * folded (typed without diacritics): dense on the query with its marks
       restored from corpus statistics, lexical on folded syllables;
     * foreign (e.g. English): dense on the query (e5 is multilingual), lexical
       on folded syllables for names, numbers and codes.
+
+    Defaults were chosen with ``python -m eval.ablation`` (docs/retrieval.md).
     """
 
+    method: str = "zscore"
     rrf_k: int = 60
-    dense: float = 1.0
-    lexical: float = 1.0
-    folded_dense: float = 1.0
-    folded_lexical: float = 1.0
-    foreign_dense: float = 1.0
+    dense: float = 0.6
+    lexical: float = 0.4
+    folded_dense: float = 0.35
+    folded_lexical: float = 0.65
+    foreign_dense: float = 0.8
     foreign_lexical: float = 0.2
-    candidates: int = 30
+    candidates: int = 50
     restore_diacritics: bool = True
 
     def for_kind(self, kind: str) -> tuple[float, float]:
@@ -85,6 +93,17 @@ class FusionWeights:
         if kind == "foreign":
             return self.foreign_dense, self.foreign_lexical
         return self.dense, self.lexical
+
+
+def _zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
+    """Standardised scores and the lowest of them (the value for a missing candidate)."""
+    if not scores:
+        return {}, 0.0
+    vals = list(scores.values())
+    mean = sum(vals) / len(vals)
+    sd = (sum((v - mean) ** 2 for v in vals) / len(vals)) ** 0.5 or 1.0
+    z = {i: (v - mean) / sd for i, v in scores.items()}
+    return z, min(z.values())
 
 
 @dataclass(frozen=True)
@@ -339,16 +358,29 @@ class DocumentIndex:
         if missing:
             for c in self.store.get(ids=missing):
                 info[c.id]["chunk"] = c
+        if f.method == "rrf":
+
+            def fused(d: dict[str, Any]) -> float:
+                score = 0.0
+                if d.get("dense_rank"):
+                    score += w_dense / (f.rrf_k + d["dense_rank"])
+                if d.get("lexical_rank"):
+                    score += w_lex / (f.rrf_k + d["lexical_rank"])
+                return score
+        else:
+            zd, zd_min = _zscores({c.id: c.similarity for c in dense})
+            zl, zl_min = _zscores(dict(lexical))
+
+            def fused(d: dict[str, Any]) -> float:
+                cid = d["chunk"].id
+                return w_dense * zd.get(cid, zd_min) + w_lex * zl.get(cid, zl_min)
+
         hits = []
         for d in info.values():
             chunk = d.get("chunk")
             if chunk is None or not self._is_live(chunk.metadata, manifest):
                 continue
-            score = 0.0
-            if d.get("dense_rank"):
-                score += w_dense / (f.rrf_k + d["dense_rank"])
-            if d.get("lexical_rank"):
-                score += w_lex / (f.rrf_k + d["lexical_rank"])
+            score = fused(d)
             hits.append(
                 SearchHit(
                     chunk,
