@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from assistant.answering.base import Answerer
     from assistant.settings import Settings
 
-CHUNKER_VERSION = "v1"
+CHUNKER_VERSION = "v2"
 
 
 @dataclass

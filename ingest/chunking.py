@@ -79,7 +79,8 @@ class ArticleChunker:
         return [chunk for doc in docs for chunk in self.split_article(doc)]
 
     def split_article(self, article: Document) -> list[Document]:
-        """Chunks of one article; metadata = article metadata + chunk_id, chunk_index, start, end.
+        """Chunks of one article; metadata = article metadata + chunk_id, chunk_index, start,
+        end, and section (the heading the chunk's text falls under, "" when none).
 
         The article text should be NFC (every article from
         :func:`ingest.pipeline.load_article` is); otherwise it is normalised
@@ -94,6 +95,7 @@ class ArticleChunker:
             )
             text = normalized
         spans = self._chunk_spans(text)
+        headings = [(u.start, text[u.start : u.end]) for u in self._units(text) if u.heading]
         source = str(article.metadata.get(schema.SOURCE, ""))
         chunks: list[Document] = []
         for index, (start, end) in enumerate(spans):
@@ -106,6 +108,7 @@ class ArticleChunker:
                     schema.CHUNK_INDEX: index,
                     schema.START: start,
                     schema.END: end,
+                    schema.SECTION: _section_of(headings, start),
                 }
             )
             chunks.append(Document(page_content=content, metadata=metadata, id=chunk_id))
@@ -199,6 +202,16 @@ class ArticleChunker:
         while tail and atom[-1].end - tail[0].start > self.chunk_size:
             tail.pop(0)  # repeat fewer sentences rather than overflow
         return tail
+
+
+def _section_of(headings: list[tuple[int, str]], start: int) -> str:
+    """The heading of the section a chunk starting at ``start`` belongs to ("" before any)."""
+    section = ""
+    for h_start, h_text in headings:
+        if h_start > start:
+            break
+        section = h_text
+    return section
 
 
 def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ chunk only:
     chunk_id    content-derived id, see :func:`make_chunk_id`
     chunk_index 0-based position of the chunk in the article
     start, end  character offsets of the chunk in the cleaned article text
+    section     the heading the chunk falls under ("" when none), indexed with it
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ CHUNK_ID = "chunk_id"
 CHUNK_INDEX = "chunk_index"
 START = "start"
 END = "end"
+SECTION = "section"
 
 ARTICLE_KEYS = (SOURCE, FILE_NAME, TITLE, OUTLET, DATE, DOC_HASH)
-CHUNK_KEYS = ARTICLE_KEYS + (CHUNK_ID, CHUNK_INDEX, START, END)
+CHUNK_KEYS = ARTICLE_KEYS + (CHUNK_ID, CHUNK_INDEX, START, END, SECTION)
 
 
 def content_hash(text: str) -> str:

@@ -57,6 +57,23 @@ def date_number(date: str) -> int:
     return y * 10000 + m * 100 + d
 
 
+def indexed_text(text: str, metadata: dict[str, Any]) -> str:
+    """What is embedded and indexed for a chunk: its text under its section heading.
+
+    A heading names what a section is about ("Quyết liệt tập trung tháo gỡ 5
+    điểm nghẽn"); repeating it before every chunk of the section lets a chunk
+    deep in the section match a question about it. The displayed passage is the
+    chunk text alone.
+
+    >>> indexed_text("Đó là ùn tắc giao thông.", {"section": "Năm điểm nghẽn"})
+    'Năm điểm nghẽn\\nĐó là ùn tắc giao thông.'
+    """
+    section = str(metadata.get(schema.SECTION, "") or "")
+    if not section or text.startswith(section):
+        return text
+    return f"{section}\n{text}"
+
+
 @dataclass(frozen=True)
 class FusionWeights:
     """How the dense and lexical rankings are fused, per kind of query.
@@ -200,7 +217,9 @@ class DocumentIndex:
                 metas.append({k: v for k, v in cm.items() if isinstance(v, str | int | float | bool)})
             for i in range(0, len(texts), self.batch_size):
                 batch = slice(i, i + self.batch_size)
-                vectors = self.embeddings.embed_documents(texts[batch])
+                vectors = self.embeddings.embed_documents(
+                    [indexed_text(t, m) for t, m in zip(texts[batch], metas[batch], strict=True)]
+                )
                 self.store.upsert(ids[batch], texts[batch], metas[batch], vectors)
                 if on_chunks is not None:
                     on_chunks(len(texts[batch]))
@@ -278,7 +297,7 @@ class DocumentIndex:
         def live():
             for c in self.store.get():
                 if self._is_live(c.metadata, manifest):
-                    yield c.id, c.text, c.metadata
+                    yield c.id, indexed_text(c.text, c.metadata), c.metadata
 
         self.lexical.sync(fp, live)
 
