@@ -1142,8 +1142,10 @@ def _display(text: str, *, clause: bool = False) -> str:
     """
     trimmed = _LEADING_CONNECTORS.sub("", text, count=1) or text
     if clause:
-        trimmed = trimmed.rstrip(" ;,") + "."
-    if trimmed != text:
+        trimmed = trimmed.rstrip(" ;,")
+        if not trimmed.endswith((".", "!", "?", "…")):
+            trimmed += "."
+    if clause or trimmed != text:
         trimmed = trimmed[:1].upper() + trimmed[1:]
     return trimmed
 

@@ -261,3 +261,11 @@ def test_split_question():
     assert (
         len(split_question("Quy hoạch có tầm nhìn đến năm nào, và năm 2045 Hà Nội muốn gì?")) == 2
     )
+
+
+def test_clause_that_already_ends_a_sentence_gets_one_period():
+    from assistant.answering.extractive import _display, _with_marker
+
+    shown = _with_marker(_display("phấn đấu đạt mức tăng trưởng từ 7,5% trở lên.", clause=True), 1)
+    assert shown.endswith("trở lên [1].")
+    assert _display("gồm ba nhóm;", clause=True) == "Gồm ba nhóm."
