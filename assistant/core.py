@@ -26,6 +26,7 @@ from ingest.pipeline import discover_files, load_article
 from ingest.vietnamese import nfc
 
 if TYPE_CHECKING:
+    from langchain_core.documents import Document
     from langchain_core.retrievers import BaseRetriever
 
     from assistant.answering.base import Answerer
@@ -41,6 +42,11 @@ Progress = Callable[[int, int, str], None]
 HistoryLike = Sequence[Turn | dict[str, str] | tuple[str, str]] | None
 
 MAX_QUESTION_CHARS = 2000
+
+#: ingest embeds the new chunks of up to this many files (or chunks) together,
+#: so the model sees full batches; each article is still switched on its own
+INGEST_GROUP_FILES = 16
+INGEST_GROUP_CHUNKS = 256
 
 
 @dataclass(frozen=True)
@@ -131,14 +137,29 @@ class Assistant:
         report.failed.update(failures)
         bar = _progress_bar(len(files), progress)
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-        for n, path in enumerate(files, 1):
+        group: list[tuple[Path, Document, list[Document]]] = []
+        done = 0
+
+        def flush() -> None:
+            nonlocal done
+            if not group:
+                return
+            results = c.index.write_articles([(a, ch) for _, a, ch in group])
+            for (path, article, _), result in zip(group, results, strict=True):
+                getattr(report, result.status).append(article.metadata[schema.SOURCE])
+                report.chunks_added += result.chunks_added
+                report.chunks_removed += result.chunks_removed
+                done += 1
+                bar(done, path.name)
+            group.clear()
+
+        for path in files:
             key = str(path)
             try:
                 article = load_article(path, max_bytes=max_bytes)
                 chunks = c.chunker.split([article])
                 if not chunks:
                     raise IngestError("no text left after cleaning")
-                result = c.index.write_article(article, chunks)
             except IngestError as e:
                 report.failed[key] = str(e)
                 log.warning("skipped %s: %s", key, e)
@@ -147,10 +168,13 @@ class Assistant:
             except OSError as e:
                 report.failed[key] = f"cannot read: {e.strerror or e}"
             else:
-                getattr(report, result.status).append(article.metadata[schema.SOURCE])
-                report.chunks_added += result.chunks_added
-                report.chunks_removed += result.chunks_removed
-            bar(n, path.name)
+                group.append((path, article, chunks))
+                if len(group) >= INGEST_GROUP_FILES or sum(len(g[2]) for g in group) >= INGEST_GROUP_CHUNKS:
+                    flush()
+                continue
+            done += 1
+            bar(done, path.name)
+        flush()
         report.merge(self._remove_vanished(paths))
         log.info("ingest: %s", report.summary())
         return report

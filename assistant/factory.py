@@ -98,7 +98,6 @@ def build_components(
             candidates=r.candidates,
             restore_diacritics=r.restore_diacritics,
         ),
-        batch_size=emb.batch_size,
         chunker_signature=f"{CHUNKER_VERSION}/{ch.chunk_size}/{ch.chunk_overlap}",
     )
     return Components(

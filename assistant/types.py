@@ -38,7 +38,7 @@ class Passage:
     lexical_score: float | None = None
 
     @classmethod
-    def from_document(cls, doc: Document, score: float, **extra: Any) -> "Passage":
+    def from_document(cls, doc: Document, score: float, **extra: Any) -> Passage:
         m = doc.metadata
         return cls(
             text=doc.page_content,
@@ -131,7 +131,7 @@ class IngestReport:
     def ok(self) -> bool:
         return not self.failed
 
-    def merge(self, other: "IngestReport") -> "IngestReport":
+    def merge(self, other: IngestReport) -> IngestReport:
         self.added += other.added
         self.updated += other.updated
         self.unchanged += other.unchanged

@@ -21,7 +21,6 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -164,7 +163,6 @@ class DocumentIndex:
         *,
         lock: WriterLock | None = None,
         fusion: FusionWeights | None = None,
-        batch_size: int = 32,
         chunker_signature: str = "",
         manifest_ttl: float = 2.0,
     ) -> None:
@@ -173,7 +171,6 @@ class DocumentIndex:
         self.lexical = lexical
         self.lock = lock
         self.fusion = fusion or FusionWeights()
-        self.batch_size = batch_size
         self.chunker_signature = chunker_signature
         self.manifest_ttl = manifest_ttl
         self._manifest = _ManifestCache()
@@ -185,60 +182,74 @@ class DocumentIndex:
 
         return self.lock.hold() if self.lock is not None else contextlib.nullcontext()
 
-    def write_article(
-        self,
-        article: Document,
-        chunks: list[Document],
-        *,
-        on_chunks: Callable[[int], None] | None = None,
-    ) -> WriteResult:
+    def write_article(self, article: Document, chunks: list[Document]) -> WriteResult:
         """Make ``chunks`` the live version of ``article``'s source."""
-        m = article.metadata
-        source, doc_hash = m[schema.SOURCE], m[schema.DOC_HASH]
+        return self.write_articles([(article, chunks)])[0]
+
+    def write_articles(self, items: list[tuple[Document, list[Document]]]) -> list[WriteResult]:
+        """Write several articles: their new chunks are embedded together (full
+        batches), then each article is switched to its new version on its own."""
         with self._write_guard():
-            old = self.store.manifest().get(source)
-            if (
-                old
-                and old.get("doc_hash") == doc_hash
-                and old.get("chunker", "") == self.chunker_signature
-            ):
-                self._delete_stale(source, doc_hash)
-                return WriteResult("unchanged")
-            ids, texts, metas = [], [], []
-            for c in chunks:
-                cm = dict(c.metadata)
-                cm[schema.DOC_HASH] = doc_hash
-                cm[schema.CHUNK_ID] = schema.make_chunk_id(
-                    source, cm[schema.CHUNK_INDEX], c.page_content, doc_hash=doc_hash
+            manifest = self.store.manifest()
+            results: list[WriteResult | None] = [None] * len(items)
+            pending = []
+            for n, (article, chunks) in enumerate(items):
+                m = article.metadata
+                source, doc_hash = m[schema.SOURCE], m[schema.DOC_HASH]
+                old = manifest.get(source)
+                if (
+                    old
+                    and old.get("doc_hash") == doc_hash
+                    and old.get("chunker", "") == self.chunker_signature
+                ):
+                    self._delete_stale(source, doc_hash)
+                    results[n] = WriteResult("unchanged")
+                else:
+                    pending.append((n, article, old, *self._chunk_records(source, doc_hash, chunks)))
+            texts = [indexed_text(t, meta) for p in pending for t, meta in zip(p[4], p[5], strict=True)]
+            vectors = self.embeddings.embed_documents(texts) if texts else []
+            offset = 0
+            for n, article, old, ids, chunk_texts, metas in pending:
+                vecs = vectors[offset : offset + len(ids)]
+                offset += len(ids)
+                self.store.upsert(ids, chunk_texts, metas, vecs)
+                m = article.metadata
+                source, doc_hash = m[schema.SOURCE], m[schema.DOC_HASH]
+                self.store.set_manifest(
+                    source,
+                    {
+                        "doc_hash": doc_hash,
+                        "title": m.get(schema.TITLE, ""),
+                        "file_name": m.get(schema.FILE_NAME, ""),
+                        "outlet": m.get(schema.OUTLET, ""),
+                        "date": m.get(schema.DATE, ""),
+                        "chunks": len(ids),
+                        "chunker": self.chunker_signature,
+                        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    },
                 )
-                cm["date_num"] = date_number(cm.get(schema.DATE, ""))
-                ids.append(cm[schema.CHUNK_ID])
-                texts.append(nfc(c.page_content))
-                metas.append({k: v for k, v in cm.items() if isinstance(v, str | int | float | bool)})
-            for i in range(0, len(texts), self.batch_size):
-                batch = slice(i, i + self.batch_size)
-                vectors = self.embeddings.embed_documents(
-                    [indexed_text(t, m) for t, m in zip(texts[batch], metas[batch], strict=True)]
-                )
-                self.store.upsert(ids[batch], texts[batch], metas[batch], vectors)
-                if on_chunks is not None:
-                    on_chunks(len(texts[batch]))
-            self.store.set_manifest(
-                source,
-                {
-                    "doc_hash": doc_hash,
-                    "title": m.get(schema.TITLE, ""),
-                    "file_name": m.get(schema.FILE_NAME, ""),
-                    "outlet": m.get(schema.OUTLET, ""),
-                    "date": m.get(schema.DATE, ""),
-                    "chunks": len(ids),
-                    "chunker": self.chunker_signature,
-                    "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                },
-            )
-            removed = self._delete_stale(source, doc_hash) if old else 0
+                removed = self._delete_stale(source, doc_hash) if old else 0
+                results[n] = WriteResult("updated" if old else "added", len(ids), removed)
             self._invalidate()
-            return WriteResult("updated" if old else "added", len(ids), removed)
+            return [r for r in results if r is not None]
+
+    @staticmethod
+    def _chunk_records(
+        source: str, doc_hash: str, chunks: list[Document]
+    ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """Ids, texts and store metadata of an article version's chunks."""
+        ids, texts, metas = [], [], []
+        for c in chunks:
+            cm = dict(c.metadata)
+            cm[schema.DOC_HASH] = doc_hash
+            cm[schema.CHUNK_ID] = schema.make_chunk_id(
+                source, cm[schema.CHUNK_INDEX], c.page_content, doc_hash=doc_hash
+            )
+            cm["date_num"] = date_number(cm.get(schema.DATE, ""))
+            ids.append(cm[schema.CHUNK_ID])
+            texts.append(nfc(c.page_content))
+            metas.append({k: v for k, v in cm.items() if isinstance(v, str | int | float | bool)})
+        return ids, texts, metas
 
     def _delete_stale(self, source: str, doc_hash: str) -> int:
         stale = self.store.get(where={"source": source, "doc_hash": {"$ne": doc_hash}})

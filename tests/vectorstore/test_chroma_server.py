@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from vectorstore.store import ChromaStore
-
 from vectorstore.testing import StoreContract
 
 pytestmark = pytest.mark.integration
