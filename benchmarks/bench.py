@@ -211,13 +211,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="skip the 100k-chunk store")
     p.add_argument("--chunks", type=int, default=100_000, help="size of the synthetic store")
     p.add_argument("--json", type=Path, help="also write the figures to this file")
+    p.add_argument("--only-scale", action="store_true", help="only the synthetic-store section")
     args = p.parse_args(argv)
     results: dict = {}
     print(f"{'figure':<46} {'measured':>16}   reference")
-    with tempfile.TemporaryDirectory() as d:
-        bench_ingest(results)
-        bench_latency(results, Path(d))
-        bench_serving(results, Path(d))
+    if not args.only_scale:
+        with tempfile.TemporaryDirectory() as d:
+            bench_ingest(results)
+            bench_latency(results, Path(d))
+            bench_serving(results, Path(d))
     if not args.quick:
         bench_scale(results, args.chunks)
     if args.json:

@@ -225,6 +225,8 @@ class ChromaStore(VectorStore):
 
     #: Chroma rejects very large single requests; batches stay under this
     MAX_BATCH = 1000
+    #: rows per page when reading a whole collection
+    PAGE = 5000
 
     def __init__(
         self,
@@ -341,12 +343,28 @@ class ChromaStore(VectorStore):
         return out
 
     def get(self, *, ids=None, where=None) -> list[StoredChunk]:
+        """Read in pages: Chroma fails on one request for a very large result."""
         self._connect()
-        res = self._chunks.get(ids=ids, where=_chroma_where(where), include=["documents", "metadatas"])
-        return [
-            StoredChunk(i, d, dict(m or {}))
-            for i, d, m in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
-        ]
+        out: list[StoredChunk] = []
+
+        def take(res) -> int:
+            out.extend(
+                StoredChunk(i, d, dict(m or {}))
+                for i, d, m in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+            )
+            return len(res["ids"])
+
+        include = ["documents", "metadatas"]
+        if ids is not None:
+            for i in range(0, len(ids), self.MAX_BATCH):
+                take(self._chunks.get(ids=ids[i : i + self.MAX_BATCH], where=_chroma_where(where), include=include))
+            return out
+        offset = 0
+        while True:
+            n = take(self._chunks.get(where=_chroma_where(where), include=include, limit=self.PAGE, offset=offset))
+            if n < self.PAGE:
+                return out
+            offset += n
 
     def count(self) -> int:
         self._connect()

@@ -41,3 +41,13 @@ def test_opening_with_another_model_is_a_clear_error(tmp_path):
 def test_store_needs_exactly_one_location():
     with pytest.raises(ValueError):
         ChromaStore(collection="col", embedding_model="m")
+
+
+def test_embedded_store_reads_large_results_in_pages(tmp_path):
+    store = ChromaStore(collection="col", embedding_model="m1", path=tmp_path / "chroma")
+    store.PAGE = 7
+    ids = [f"c{i:03d}" for i in range(30)]
+    store.upsert(ids, ["t"] * 30, [make_meta("x") for _ in ids], [unit_vector(1)] * 30)
+    assert sorted(c.id for c in store.get()) == ids
+    assert len(store.get(where={"source": "x"})) == 30
+    assert len(store.get(ids=ids[:12])) == 12
