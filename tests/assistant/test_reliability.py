@@ -179,3 +179,36 @@ def test_bad_files_are_reported_and_nothing_stored_is_lost(tmp_path, tiny_corpus
         assert all(report.failed.values())
     assert bot.components.store.count() >= before
     assert len([s for s in bot.sources() if s.file_name in {"giao_thong.txt", "kinh_te.txt", "quy_hoach.txt"}]) == 3
+
+
+@pytest.mark.parametrize(
+    "question", ["河内的经济增长目标是多少？", "Какова цель экономического роста Ханоя?"]
+)
+def test_question_in_another_language_gets_an_answer_or_a_plain_not_found(tmp_path, tiny_corpus, question):
+    bot = Assistant(Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"}))
+    bot.ingest([tiny_corpus])
+    answer = bot.ask(question)
+    assert answer.text
+    if answer.abstained:
+        assert "không tìm thấy" in answer.text and not answer.citations
+    else:
+        assert answer.citations
+
+
+def test_file_deleted_while_ingest_runs_is_reported(tmp_path, tiny_corpus, monkeypatch):
+    import assistant.core as core
+
+    bot = Assistant(Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"}))
+    doomed = tiny_corpus / "quy_hoach.txt"
+    real = core.load_article
+
+    def deleting_loader(path, **kwargs):
+        if Path(path).name == doomed.name:
+            doomed.unlink()  # gone between discovery and reading
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(core, "load_article", deleting_loader)
+    report = bot.ingest([tiny_corpus])
+    assert {Path(p).name for p in report.added} == {"giao_thong.txt", "kinh_te.txt"}
+    assert [Path(p).name for p in report.failed] == ["quy_hoach.txt"]
+    assert next(iter(report.failed.values()))
