@@ -85,7 +85,6 @@ from assistant.ui_format import (
 
 log = logging.getLogger("assistant.app")
 
-BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "articles"
 
 #: events served at once (chat streams, API calls); writes to the index run one at a time
 CONCURRENCY = 16
@@ -600,13 +599,11 @@ def _restore(dest: Path, backup: Path | None) -> None:
 
 
 # --------------------------------------------------------------------- launch
-def ensure_corpus(assistant: Assistant, corpus: Path = BUNDLED_CORPUS) -> None:
+def ensure_corpus(assistant: Assistant, corpus: Path | None = None) -> None:
     """First start on an empty index: ingest the bundled corpus (progress on the console)."""
-    if assistant.sources() or not corpus.is_dir():
-        return
-    log.info("Empty index: ingesting the bundled corpus from %s", corpus)
-    report = assistant.ingest([corpus], progress=True)
-    log.info("bundled corpus: %s", report.summary())
+    report = assistant.ensure_corpus(corpus, progress=True)
+    if report is not None:
+        log.info("bundled corpus: %s", report.summary())
 
 
 def launch(demo: gr.Blocks, settings: Settings, *, block: bool = True, quiet: bool = True) -> str:

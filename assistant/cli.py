@@ -16,8 +16,6 @@ from assistant.settings import Settings
 
 log = logging.getLogger("assistant")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_CORPUS = REPO_ROOT / "data" / "articles"
 
 
 def _out(text: str = "") -> None:
@@ -46,7 +44,7 @@ def _assistant(args: argparse.Namespace):
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     bot = _assistant(args)
-    paths = args.paths or [str(BUNDLED_CORPUS)]
+    paths = args.paths or [str(bot.settings.corpus_dir)]
     report = bot.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
     if args.json:
         _out(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
@@ -164,9 +162,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def _ensure_corpus(bot) -> None:
     """First start on an empty store: ingest the bundled corpus."""
-    if not bot.sources() and BUNDLED_CORPUS.is_dir():
-        _out(f"Empty index: ingesting the bundled corpus from {BUNDLED_CORPUS} …")
-        _out(bot.ingest([BUNDLED_CORPUS], progress=True).summary())
+    report = bot.ensure_corpus(progress=True)
+    if report is not None:
+        _out(f"Empty index: ingested {bot.settings.corpus_dir}: {report.summary()}")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

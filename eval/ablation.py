@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant import Assistant, Settings
+from assistant.settings import BUNDLED_CORPUS
 from eval.dataset import load_dataset
 from eval.metrics import hit_at_k, mrr
 from eval.zalo import load_squad, write_paragraphs
@@ -35,7 +36,7 @@ from vectorstore.index import FusionWeights
 from vectorstore.lexical import LexicalIndex
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "data" / "articles"
+CORPUS = BUNDLED_CORPUS
 DATASET = REPO / "eval" / "datasets" / "hanoi.jsonl"
 
 log = logging.getLogger(__name__)

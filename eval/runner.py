@@ -34,7 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.settings import Settings
+from assistant.settings import BUNDLED_CORPUS, Settings
 from assistant.types import Answer, AssistantError, IngestReport, Passage
 from eval import metrics as m
 from eval.dataset import EvalItem, load_dataset, select_items
@@ -42,7 +42,6 @@ from eval.dataset import EvalItem, load_dataset, select_items
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_CORPUS = REPO_ROOT / "data" / "articles"
 DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "hanoi.jsonl"
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
 REPORTS_DIR = REPO_ROOT / "eval" / "reports"
