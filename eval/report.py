@@ -22,35 +22,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eval.runner import LOWER_IS_BETTER, REPORTS_DIR, EvalResult
+from eval.runner import (
+    ANSWER_METRICS,
+    LATENCY_METRICS,
+    LOWER_IS_BETTER,
+    REPORTS_DIR,
+    RETRIEVAL_METRICS,
+    EvalResult,
+)
 
 #: metrics in the headline table, in this order (others follow alphabetically)
 HEADLINE_ORDER = (
-    "hit@1",
-    "hit@3",
-    "hit@5",
-    "recall@5",
-    "recall@10",
-    "mrr",
-    "ndcg@10",
-    "source_recall@5",
-    "key_phrase_accuracy",
-    "token_f1",
-    "citation_precision",
-    "citation_recall",
-    "abstention_precision",
-    "abstention_recall",
-    "false_abstention_rate",
-    "faithfulness",
+    *RETRIEVAL_METRICS,
+    *ANSWER_METRICS,
     "llm_faithfulness",
     "folded_hit@1",
     "folded_hit@5",
     "folded_mrr",
     "answer_contains",
-    "retrieve_p50_ms",
-    "retrieve_p95_ms",
-    "ask_p50_ms",
-    "ask_p95_ms",
+    *LATENCY_METRICS,
 )
 CATEGORY_COLUMNS = (
     "hit@1",
