@@ -658,11 +658,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own startup requests
-    from pydantic import ValidationError
+    from assistant.cli import exit_code
 
-    from vectorstore.errors import StoreError
-
-    try:
+    def serve() -> None:
         settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
         if args.host:
             settings.app.host = args.host
@@ -672,17 +670,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_ingest:
             ensure_corpus(assistant)
         assistant.warm_up()
-        demo = build_app(assistant, settings)
-        launch(demo, settings)
-    except (AssistantError, StoreError) as e:
-        sys.stderr.write(f"error: {e}\n")
-        return 2
-    except ValidationError as e:
-        sys.stderr.write(f"error: invalid settings:\n{e}\n")
-        return 2
-    except KeyboardInterrupt:
-        return 0
-    return 0
+        launch(build_app(assistant, settings), settings)
+
+    # Ctrl+C is how a server is stopped: exit 0, no note
+    return exit_code(serve, on_interrupt=0, interrupt_note="")
 
 
 if __name__ == "__main__":

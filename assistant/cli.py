@@ -9,7 +9,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.settings import Settings
@@ -259,13 +259,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    return exit_code(lambda: args.func(args))
+
+
+def exit_code(
+    action: Callable[[], int | None], *, on_interrupt: int = 130, interrupt_note: str = "interrupted"
+) -> int:
+    """Run a command; a domain error or bad settings becomes one clean line on
+    stderr and exit code 2, Ctrl+C exits with ``on_interrupt``."""
     from pydantic import ValidationError
 
     from assistant.types import AssistantError
     from vectorstore.errors import StoreError
 
     try:
-        return int(args.func(args) or 0)
+        return int(action() or 0)
     except (AssistantError, StoreError) as e:
         sys.stderr.write(f"error: {e}\n")
         return 2
@@ -273,8 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"error: invalid settings:\n{e}\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return 130
+        if interrupt_note:
+            sys.stderr.write(interrupt_note + "\n")
+        return on_interrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

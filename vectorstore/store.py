@@ -14,7 +14,6 @@ Both backends pass the same contract tests (``tests/vectorstore/test_store_contr
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -414,10 +413,3 @@ def _chroma_where(where: Where | None) -> Where | None:
         else:
             terms.append({key: cond})
     return terms[0] if len(terms) == 1 else {"$and": terms}
-
-
-def cosine_to_unit(sim: float) -> float:
-    """Map a cosine similarity in [-1, 1] to [0, 1] (used in explanations)."""
-    if math.isnan(sim):
-        return 0.0
-    return max(0.0, min(1.0, (sim + 1.0) / 2.0))
