@@ -17,7 +17,6 @@ from assistant.settings import Settings
 log = logging.getLogger("assistant")
 
 
-
 def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
@@ -95,7 +94,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
     if not sources:
         _out("The index is empty. Run `assistant ingest [PATH ...]`.")
     for s in sources:
-        _out(f"{s.title or s.file_name}\n    {s.source}  ({s.chunks} passages; {s.outlet} {s.date})".rstrip())
+        _out(
+            f"{s.title or s.file_name}\n    {s.source}  ({s.chunks} passages; {s.outlet} {s.date})".rstrip()
+        )
     return 0
 
 
@@ -211,7 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--date-from", help="ISO date, e.g. 2023 or 2023-11-24")
     sp.add_argument("--date-to", help="ISO date")
     sp.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
-    sp.add_argument("--explain", action="store_true", help="show dense/lexical ranks and fused score")
+    sp.add_argument(
+        "--explain", action="store_true", help="show dense/lexical ranks and fused score"
+    )
     common(sp)
     sp.set_defaults(func=cmd_search)
 
@@ -238,11 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--data-dir")
     sp.add_argument("--host")
     sp.add_argument("--port", type=int)
-    sp.add_argument("--no-ingest", action="store_true", help="do not ingest the bundled corpus on an empty store")
+    sp.add_argument(
+        "--no-ingest",
+        action="store_true",
+        help="do not ingest the bundled corpus on an empty store",
+    )
     sp.set_defaults(func=cmd_serve)
 
     # listed for --help; `main` hands `assistant eval ...` to eval.__main__ before parsing
-    sub.add_parser("eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False)
+    sub.add_parser(
+        "eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False
+    )
     return p
 
 
@@ -263,7 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def exit_code(
-    action: Callable[[], int | None], *, on_interrupt: int = 130, interrupt_note: str = "interrupted"
+    action: Callable[[], int | None],
+    *,
+    on_interrupt: int = 130,
+    interrupt_note: str = "interrupted",
 ) -> int:
     """Run a command; a domain error or bad settings becomes one clean line on
     stderr and exit code 2, Ctrl+C exits with ``on_interrupt``."""

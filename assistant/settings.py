@@ -105,16 +105,15 @@ class RetrievalSettings(BaseModel):
         0.2, ge=0.0, description="Lexical weight for questions in another language."
     )
     restore_diacritics: bool = Field(
-        True, description="Restore the marks of a query typed without diacritics for the dense side."
+        True,
+        description="Restore the marks of a query typed without diacritics for the dense side.",
     )
 
 
 class ChromaSettings(BaseModel):
     """Where vectors are stored: an embedded store under the data dir, or a server."""
 
-    host: str | None = Field(
-        None, description="Chroma server host; when set, HttpClient is used."
-    )
+    host: str | None = Field(None, description="Chroma server host; when set, HttpClient is used.")
     port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     ssl: bool = Field(False, description="Use https for the Chroma server.")
     collection: str = Field(
@@ -157,9 +156,7 @@ class AnswerSettings(BaseModel):
         None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1."
     )
     llm_model: str = Field("gpt-4o-mini", description="Chat model name at that endpoint.")
-    llm_api_key: SecretStr = Field(
-        SecretStr("not-needed"), description="API key for the endpoint."
-    )
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call fails.")
 

@@ -35,6 +35,8 @@ def default_model_cache_dir() -> Path:
     """Where converted models are cached: $XDG_CACHE_HOME (or ~/.cache)/viet-rag-assistant/models."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "viet-rag-assistant" / "models"
+
+
 FAKE_SPEC = "fake"
 
 

@@ -136,7 +136,9 @@ class SearchHit:
     dense_query: str = ""
 
     def to_document(self) -> Document:
-        return Document(page_content=self.chunk.text, id=self.chunk.id, metadata=dict(self.chunk.metadata))
+        return Document(
+            page_content=self.chunk.text, id=self.chunk.id, metadata=dict(self.chunk.metadata)
+        )
 
 
 @dataclass
@@ -205,8 +207,12 @@ class DocumentIndex:
                     self._delete_stale(source, doc_hash)
                     results[n] = WriteResult("unchanged")
                 else:
-                    pending.append((n, article, old, *self._chunk_records(source, doc_hash, chunks)))
-            texts = [indexed_text(t, meta) for p in pending for t, meta in zip(p[4], p[5], strict=True)]
+                    pending.append(
+                        (n, article, old, *self._chunk_records(source, doc_hash, chunks))
+                    )
+            texts = [
+                indexed_text(t, meta) for p in pending for t, meta in zip(p[4], p[5], strict=True)
+            ]
             vectors = self.embeddings.embed_documents(texts) if texts else []
             offset = 0
             for n, article, old, ids, chunk_texts, metas in pending:
@@ -295,7 +301,9 @@ class DocumentIndex:
         manifest = self.manifest() if manifest is None else manifest
         h = hashlib.sha256()
         for src in sorted(manifest):
-            h.update(f"{src}\x00{manifest[src].get('doc_hash', '')}\x00{manifest[src].get('chunker', '')}\n".encode())
+            h.update(
+                f"{src}\x00{manifest[src].get('doc_hash', '')}\x00{manifest[src].get('chunker', '')}\n".encode()
+            )
         return h.hexdigest()
 
     def sync_lexical(self) -> None:
@@ -365,7 +373,9 @@ class DocumentIndex:
                     return False
                 return not (hi and dn > hi)
 
-            lexical = self.lexical.search(query, n_cand, folded=folded, keep=keep if where else None)
+            lexical = self.lexical.search(
+                query, n_cand, folded=folded, keep=keep if where else None
+            )
 
         hits = self._fuse(dense, lexical, k, kind=kind, manifest=manifest, mode=mode)
         return [replace(h, query_kind=kind, dense_query=dense_query) for h in hits]

@@ -172,13 +172,22 @@ class InMemoryStore(VectorStore):
             sims = np.stack([self._vectors[i] for i in ids]) @ q
             order = np.argsort(-sims, kind="stable")[:k]
             return [
-                StoredChunk(ids[j], self._rows[ids[j]].text, dict(self._rows[ids[j]].metadata), float(sims[j]))
+                StoredChunk(
+                    ids[j],
+                    self._rows[ids[j]].text,
+                    dict(self._rows[ids[j]].metadata),
+                    float(sims[j]),
+                )
                 for j in order
             ]
 
     def get(self, *, ids=None, where=None) -> list[StoredChunk]:
         with self._lock:
-            rows = [self._rows[i] for i in ids if i in self._rows] if ids is not None else list(self._rows.values())
+            rows = (
+                [self._rows[i] for i in ids if i in self._rows]
+                if ids is not None
+                else list(self._rows.values())
+            )
             return [r for r in rows if _match(r.metadata, where)]
 
     def count(self) -> int:
@@ -271,7 +280,9 @@ class ChromaStore(VectorStore):
             try:
                 if self._path is not None:
                     self._path.mkdir(parents=True, exist_ok=True)
-                    client = chromadb.PersistentClient(path=str(self._path), settings=client_settings)
+                    client = chromadb.PersistentClient(
+                        path=str(self._path), settings=client_settings
+                    )
                 else:
                     client = chromadb.HttpClient(
                         host=self._host, port=self._port, ssl=self._ssl, settings=client_settings
@@ -336,7 +347,11 @@ class ChromaStore(VectorStore):
         )
         out = []
         for i, doc, meta, dist in zip(
-            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+            res["ids"][0],
+            res["documents"][0],
+            res["metadatas"][0],
+            res["distances"][0],
+            strict=True,
         ):
             out.append(StoredChunk(i, doc, dict(meta or {}), 1.0 - float(dist)))
         return out
@@ -356,11 +371,19 @@ class ChromaStore(VectorStore):
         include = ["documents", "metadatas"]
         if ids is not None:
             for i in range(0, len(ids), self.MAX_BATCH):
-                take(self._chunks.get(ids=ids[i : i + self.MAX_BATCH], where=_chroma_where(where), include=include))
+                take(
+                    self._chunks.get(
+                        ids=ids[i : i + self.MAX_BATCH], where=_chroma_where(where), include=include
+                    )
+                )
             return out
         offset = 0
         while True:
-            n = take(self._chunks.get(where=_chroma_where(where), include=include, limit=self.PAGE, offset=offset))
+            n = take(
+                self._chunks.get(
+                    where=_chroma_where(where), include=include, limit=self.PAGE, offset=offset
+                )
+            )
             if n < self.PAGE:
                 return out
             offset += n
