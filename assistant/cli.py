@@ -61,7 +61,13 @@ def _print_passages(passages, explain: bool) -> None:
         if explain:
             d = f"{p.dense_rank} ({p.dense_score:.3f})" if p.dense_rank else "-"
             lx = f"{p.lexical_rank} ({p.lexical_score:.2f})" if p.lexical_rank else "-"
-            _out(f"    dense rank {d} · lexical rank {lx} · fused {p.score:.5f}")
+            if p.fused_score is None:
+                _out(f"    dense rank {d} · lexical rank {lx} · fused {p.score:.5f}")
+            else:
+                _out(
+                    f"    dense rank {d} · lexical rank {lx} · fused {p.fused_score:.5f}"
+                    f" · evidence {p.evidence_score:.3f} · re-ranked {p.score:.3f}"
+                )
         text = p.text.replace("\n", " ")
         _out(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
 
@@ -213,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--date-to", help="ISO date")
     sp.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
     sp.add_argument(
-        "--explain", action="store_true", help="show dense/lexical ranks and fused score"
+        "--explain", action="store_true", help="show dense/lexical ranks, the fused score and the re-ranking evidence"
     )
     common(sp)
     sp.set_defaults(func=cmd_search)

@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -101,10 +102,7 @@ class Assistant:
     def with_answerer(self, answerer: Answerer) -> Assistant:
         """A view of this assistant that answers with another answerer (same index)."""
         other = Assistant(self.settings, answerer=answerer)
-        c = self.components
-        from assistant.factory import Components
-
-        other._components = Components(c.embeddings, c.store, c.index, c.chunker, answerer)
+        other._components = dataclasses.replace(self.components, answerer=answerer)
         return other
 
     def warm_up(self) -> None:
@@ -252,6 +250,7 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
         mode: str | None = None,
+        rerank: bool = True,
     ) -> list[Passage]:
         """Passages that best answer ``question``, best first.
 
@@ -259,6 +258,8 @@ class Assistant:
         ``date_from``/``date_to`` are ISO dates (``"2023"``, ``"2023-11"``,
         ``"2023-11-24"``), and articles without a known date are then left out.
         With ``history``, a follow-up question is expanded from the conversation.
+        ``rerank=False`` skips the second stage (``settings.retrieval.rerank``)
+        and returns the first-stage order.
         """
         question = check_question(question)
         query = self.search_query(question, history)
@@ -266,15 +267,16 @@ class Assistant:
         if not 1 <= k <= 100:
             raise ValueError("k must be between 1 and 100")
         src = [self.resolve_source(s) for s in sources] if sources else None
+        reranker = self.components.reranker if rerank else None
         hits = self.components.index.search(
             query,
-            k,
+            max(k, reranker.depth) if reranker else k,
             mode=mode or self.settings.retrieval.mode,  # type: ignore[arg-type]
             sources=src,
             date_from=date_from,
             date_to=date_to,
         )
-        return [
+        passages = [
             Passage.from_document(
                 h.to_document(),
                 h.score,
@@ -285,6 +287,9 @@ class Assistant:
             )
             for h in hits
         ]
+        if reranker:
+            passages = reranker.rerank(query, passages)
+        return passages[:k]
 
     def search_query(self, question: str, history: HistoryLike = None) -> str:
         """The stand-alone query a (follow-up) question is retrieved with."""

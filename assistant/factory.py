@@ -20,6 +20,7 @@ from vectorstore.store import ChromaStore, VectorStore
 
 if TYPE_CHECKING:
     from assistant.answering.base import Answerer
+    from assistant.rerank import Reranker
     from assistant.settings import Settings
 
 CHUNKER_VERSION = "v2"
@@ -34,6 +35,7 @@ class Components:
     index: DocumentIndex
     chunker: ArticleChunker
     answerer: Answerer
+    reranker: Reranker | None = None
 
 
 def build_store(settings: Settings, model_id: str) -> VectorStore:
@@ -57,6 +59,16 @@ def build_answerer(settings: Settings) -> Answerer:
     from assistant.answering.extractive import ExtractiveAnswerer
 
     return ExtractiveAnswerer.from_settings(settings.answer)
+
+
+def build_reranker(settings: Settings) -> Reranker | None:
+    """The second-stage re-ranker that ``settings.retrieval.rerank`` selects (None: off)."""
+    r = settings.retrieval
+    if r.rerank == "none":
+        return None
+    from assistant.rerank import EvidenceReranker
+
+    return EvidenceReranker(weight=r.rerank_weight, depth=r.rerank_depth)
 
 
 def build_components(
@@ -106,6 +118,7 @@ def build_components(
         index=index,
         chunker=chunker,
         answerer=answerer or build_answerer(settings),
+        reranker=build_reranker(settings),
     )
 
 

@@ -17,9 +17,12 @@ from langchain_core.documents import Document
 class Passage:
     """A retrieved chunk of an article, best-first in a result list.
 
-    ``score`` is the fused retrieval score (higher is better);
-    ``dense_rank`` / ``lexical_rank`` are 1-based ranks on each side (None when
-    that side did not return the passage), for ``search --explain``.
+    ``score`` is the retrieval score (higher is better): the fused dense and
+    lexical score, or, after re-ranking, its blend with ``evidence_score`` (how
+    well the passage's best sentence answers the question), with the first-stage
+    score kept in ``fused_score``. ``dense_rank`` / ``lexical_rank`` are 1-based
+    ranks on each side (None when that side did not return the passage), for
+    ``search --explain``.
     """
 
     text: str
@@ -36,6 +39,8 @@ class Passage:
     lexical_rank: int | None = None
     dense_score: float | None = None
     lexical_score: float | None = None
+    fused_score: float | None = None
+    evidence_score: float | None = None
 
     @classmethod
     def from_document(cls, doc: Document, score: float, **extra: Any) -> Passage:

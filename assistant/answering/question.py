@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.vietnamese import fold_diacritics, is_folded, nfc, tokenize
 
@@ -155,7 +156,9 @@ def _capitalised_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
+    """``text`` folded and lower-cased; cached, as the same words are folded again and again."""
     return fold_diacritics(text).lower()
 
 
