@@ -1,7 +1,7 @@
 """Retrieval ablation: each component's contribution, on the bundled set and the external benchmark.
 
     python -m eval.ablation --zalo ../shared/benchmarks/zalo-wikiqa-2019/train.json
-    python -m eval.ablation --zalo PATH --chunk-sizes 400,600,800,1000   # also sweep chunking
+    python -m eval.ablation --zalo PATH --chunk-sizes 400,600,800,1000 --overlaps 0,1  # also sweep chunking
 
 Every variant runs through ``Assistant.retrieve`` on one index per corpus (the
 index is built once; variants change only how a query is searched). Prints a
@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant import Assistant, Settings
+from assistant.rerank import EvidenceReranker
 from assistant.settings import BUNDLED_CORPUS
 from eval.dataset import load_dataset
 from eval.metrics import hit_at_k, mrr
@@ -48,9 +49,10 @@ class Variant:
     mode: str = "hybrid"
     fusion: FusionWeights | None = None
     bigrams: bool = True
+    rerank: float | None = None  # evidence re-ranking weight (None: first stage only)
 
 
-def variants(base: FusionWeights) -> list[Variant]:
+def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
     """From the plain baselines to the default, one component at a time."""
     plain_rrf = FusionWeights(
         method="rrf", dense=1, lexical=1, folded_dense=1, folded_lexical=1, foreign_dense=1,
@@ -69,9 +71,12 @@ def variants(base: FusionWeights) -> list[Variant]:
         Variant("plain RRF dense + BM25 (k=60)", fusion=plain_rrf),
         Variant("RRF + diacritic restoration", fusion=rrf_restored),
         Variant("z-score fusion, equal weights", fusion=z_equal),
-        Variant("z-score fusion, query-aware weights (default)", fusion=base),
-        Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False)),
-        Variant("default with unigram BM25", fusion=base, bigrams=False),
+        Variant("z-score fusion, query-aware weights", fusion=base),
+        Variant("+ evidence re-ranking of the top 20, weight 0.3", fusion=base, rerank=0.3),
+        Variant("+ evidence re-ranking of the top 20, weight 0.4 (default)", fusion=base, rerank=rerank_weight),
+        Variant("+ evidence re-ranking of the top 20, weight 0.5", fusion=base, rerank=0.5),
+        Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False), rerank=rerank_weight),
+        Variant("default with unigram BM25", fusion=base, bigrams=False, rerank=rerank_weight),
     ]
 
 
@@ -79,8 +84,9 @@ def _pid_match(pid: str, passage) -> bool:
     return Path(passage.source).stem == pid
 
 
-def build(data_dir: Path, paths: Sequence[Path], chunk_size: int) -> Assistant:
-    bot = Assistant(Settings(data_dir=data_dir, chunking={"chunk_size": chunk_size}))
+def build(data_dir: Path, paths: Sequence[Path], chunk_size: int, overlap: int | None = None) -> Assistant:
+    chunking = {"chunk_size": chunk_size} if overlap is None else {"chunk_size": chunk_size, "chunk_overlap": overlap}
+    bot = Assistant(Settings(data_dir=data_dir, chunking=chunking))
     report = bot.ingest(paths)
     if report.failed:
         raise SystemExit(f"ingest failed: {report.failed}")
@@ -114,7 +120,9 @@ def zalo_questions(bench) -> list[tuple[str, list[str], str]]:
     return out
 
 
-def run(zalo_path: Path | None, chunk_sizes: list[int], limit: int | None) -> str:
+def run(
+    zalo_path: Path | None, chunk_sizes: list[int], limit: int | None, overlaps: Sequence[int] = (1,)
+) -> str:
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -124,13 +132,21 @@ def run(zalo_path: Path | None, chunk_sizes: list[int], limit: int | None) -> st
             write_paragraphs(bench, zdir)
         hq = hanoi_questions()
         # chunk-size sweep on the bundled set (default fusion)
-        if len(chunk_sizes) > 1:
-            lines += ["| chunk size | hanoi hit@1 | hanoi hit@5 | hanoi MRR |", "|---:|---:|---:|---:|"]
+        if len(chunk_sizes) > 1 or len(overlaps) > 1:
+            lines += [
+                "| chunk size | overlap (sentences) | chunks | hanoi hit@1 | hanoi hit@3 | hanoi hit@5 | hanoi hit@10 | hanoi MRR |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            ]  # fmt: skip
             for size in chunk_sizes:
-                bot = build(tmp / f"h{size}", [CORPUS], size)
-                m = _eval_mode(bot, hq, _evidence_match, "hybrid")["hanoi"]
-                lines.append(f"| {size} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['mrr']:.3f} |")
-                _progress(lines[-1])
+                for overlap in overlaps:
+                    bot = build(tmp / f"h{size}-{overlap}", [CORPUS], size, overlap)
+                    m = _eval_mode(bot, hq, _evidence_match, "hybrid")["hanoi"]
+                    n = bot.components.store.count()
+                    lines.append(
+                        f"| {size} | {overlap} | {n} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | "
+                        f"{m['hit@5']:.3f} | {m['hit@10']:.3f} | {m['mrr']:.3f} |"
+                    )
+                    _progress(lines[-1])
             lines.append("")
         size = chunk_sizes[0] if len(chunk_sizes) == 1 else Settings().chunking.chunk_size
         corpora = [("hanoi", build(tmp / "hanoi", [CORPUS], size), hq, _evidence_match)]
@@ -146,12 +162,16 @@ def run(zalo_path: Path | None, chunk_sizes: list[int], limit: int | None) -> st
                 zq = zq[: 2 * limit]
             corpora.append(("zalo", zbot, zq, _pid_match))
         base = corpora[0][1].components.index.fusion
+        r = Settings().retrieval
         header = "| variant | hanoi hit@1 | hanoi hit@5 | hanoi MRR | nodiac hit@5 | +distractors hit@1 | zalo hit@1 | zalo hit@5 | zalo MRR | zalo nodiac hit@1 |"
         lines += [header, "|---|" + "---:|" * 9]
         _progress(header)
-        for v in variants(base):
+        for v in variants(base, r.rerank_weight):
             scores: dict[str, dict[str, float]] = {}
             for _name, bot, qs, match in corpora:
+                bot.components.reranker = (
+                    EvidenceReranker(weight=v.rerank, depth=r.rerank_depth) if v.rerank else None
+                )
                 index = bot.components.index
                 index.fusion = v.fusion or base
                 if index.lexical.bigrams != v.bigrams:
@@ -194,7 +214,9 @@ def _eval_mode(bot: Assistant, questions, match, mode: str) -> dict[str, dict[st
     return {
         s: {
             "hit@1": hit_at_k(g, r, 1, match=match).score,
+            "hit@3": hit_at_k(g, r, 3, match=match).score,
             "hit@5": hit_at_k(g, r, 5, match=match).score,
+            "hit@10": hit_at_k(g, r, 10, match=match).score,
             "mrr": mrr(g, r, match=match).score,
         }
         for s, (g, r) in by_set.items()
@@ -206,12 +228,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--zalo", type=Path, help="path of the Zalo benchmark train.json")
     p.add_argument("--chunk-sizes", default="", help="comma-separated sizes to sweep, e.g. 400,600,800")
+    p.add_argument("--overlaps", default="", help="comma-separated overlaps (sentences) to sweep, e.g. 0,1,2")
     p.add_argument("--limit", type=int, help="only the first N benchmark questions")
     p.add_argument("--out", type=Path, help="write the Markdown table here")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     sizes = [int(s) for s in args.chunk_sizes.split(",") if s.strip()] or [Settings().chunking.chunk_size]
-    table = run(args.zalo, sizes, args.limit)
+    overlaps = [int(s) for s in args.overlaps.split(",") if s.strip()] or [Settings().chunking.chunk_overlap]
+    table = run(args.zalo, sizes, args.limit, overlaps)
     if args.out:
         args.out.write_text(table + "\n", encoding="utf-8")
     return 0

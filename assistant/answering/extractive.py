@@ -50,6 +50,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -186,6 +187,7 @@ class ScoredSentence:
 
 
 _LONG_SENTENCE = 260  # characters; longer sentences are also scored clause by clause
+_LEAD_IN_MAX = 450  # characters; a clause is shown from its sentence's start up to this length
 
 
 def _make_unit(i: int, text: str, s: int, e: int, si: int, clause: bool) -> _Unit | None:
@@ -596,7 +598,15 @@ class _Scorer:
             typed.append(nearest(spans))
         if "person" in q.expects:
             spans = _persons(text, self.question_low)
-            factors.append(1.0 if spans else miss)
+            if spans and q.person_title:
+                # "Bí thư Thành ủy Hà Nội nào": the name that follows that title
+                titled = [
+                    (a, b) for a, b in spans if q.person_title in _fold(text[max(0, a - 60) : a])
+                ]
+                factors.append(1.0 if titled else 0.6)
+                spans = titled or spans
+            else:
+                factors.append(1.0 if spans else miss)
             typed.append(nearest(spans))
         if "place" in q.expects:
             spans = [
@@ -989,18 +999,42 @@ class ExtractiveAnswerer(Answerer):
         # a list announced by the best sentence goes on in the next sentences
         announced = self._announced_items(best, ev.profile)
         if announced:
+            # the list goes on after the best sentence, and into the article's next
+            # chunk when that was retrieved too (its first sentence may repeat the
+            # last one: chunks overlap)
+            here = passages[best.passage_index]
+            nxt = next(
+                (
+                    j
+                    for j, p in enumerate(passages)
+                    if p.source == here.source and p.position == here.position + 1
+                ),
+                None,
+            )
+
+            def order(s: ScoredSentence) -> tuple[int, int]:
+                return (0 if s.passage_index == best.passage_index else 1, s.start)
+
             following = sorted(
                 (
                     s
                     for s in ev.ranked
-                    if s.passage_index == best.passage_index
-                    and not s.clause
-                    and s.start >= best.end
+                    if not s.clause
+                    and (
+                        s.passage_index == best.passage_index
+                        and s.start >= best.end
+                        or s.passage_index == nxt
+                    )
                 ),
-                key=lambda s: s.start,
+                key=order,
             )
-            for s in following[:announced]:
-                if not overlaps(s):
+            seen = {" ".join(c.text.split()) for c in chosen}
+            for s in following:
+                if len(chosen) > announced:
+                    break
+                key = " ".join(s.text.split())
+                if not overlaps(s) and key not in seen:
+                    seen.add(key)
                     chosen.append(s)
             return chosen
         covered = dict(best.covered)
@@ -1032,6 +1066,32 @@ class ExtractiveAnswerer(Answerer):
             for k, v in cand.covered.items():
                 covered[k] = max(covered.get(k, 0.0), v)
         return chosen
+
+    @staticmethod
+    def _with_lead_in(
+        c: ScoredSentence, ev: Evidence, passages: Sequence[Passage]
+    ) -> ScoredSentence:
+        """A clause shown with the rest of its sentence when that is short enough to read.
+
+        In "các đơn vị sẽ bám sát Chương trình ...; Nghị quyết số 15 ...; ..." the
+        second clause alone drops what is done with it ("bám sát"); in "Thành ủy
+        đã ban hành hai quy chế ...; chỉ đạo UBND thành phố ban hành Quy chế ..."
+        the first drops the second half of the answer. The whole sentence is
+        shown when it is short enough, else the sentence up to the clause's end;
+        verbatim either way, so the quote stays one span of the passage.
+        """
+        if not c.clause:
+            return c
+        for s in ev.ranked:
+            if not s.clause and s.passage_index == c.passage_index and s.start <= c.start < s.end:
+                start, end = s.start, s.end
+                if end - start > _LEAD_IN_MAX:
+                    end = c.end
+                if end - start > _LEAD_IN_MAX or (start, end) == (c.start, c.end):
+                    return c
+                text = passages[c.passage_index].text[start:end]
+                return dataclasses.replace(c, start=start, end=end, text=text, clause=end != s.end)
+        return c
 
     def _announced_items(self, best: ScoredSentence, profile: QuestionProfile) -> int:
         """How many following sentences continue a list the best sentence announces.
@@ -1078,7 +1138,7 @@ class ExtractiveAnswerer(Answerer):
             )
             return
 
-        chosen = self._select(ev, passages)
+        chosen = [self._with_lead_in(c, ev, passages) for c in self._select(ev, passages)]
         numbering = CitationNumbering()
         best = chosen[0]
         direct = ""

@@ -126,6 +126,12 @@ _ENGLISH_CUES: tuple[tuple[str, str], ...] = (
     (r"\bwhat are\b|\bwhich [a-z]+s\b|\blist\b", "list"),
     (r"\bwhich\b|\bwhat\b", "entity"),
 )
+# "Bí thư Thành ủy Hà Nội nào ...": the answer is the person holding that title.
+_PERSON_TITLE_RE = re.compile(
+    r"\b((?:phó )?(?:bí thư|chủ tịch|tổng bí thư|thủ tướng|bộ trưởng|giám đốc|trưởng ban|"
+    r"ủy viên)(?: [^\s?,]+){0,4}) nào\b"
+)
+
 # Classifiers of places: "ở huyện nào" wants "huyện X" in the answer.
 _PLACE_CLASSIFIERS = ("huyện", "quận", "xã", "phường", "tỉnh", "thị xã", "thị trấn")
 _COUNT_NOUN_RE = re.compile(r"\b(?:bao nhiêu|mấy)\s+((?:[^\s?,.;:!]+\s*){1,3})")
@@ -202,6 +208,7 @@ class QuestionProfile:
     focus_phrase: str = ""  # an elliptical follow-up's new item ("năm 2024"), folded
     romans: frozenset[str] = frozenset()  # "XVIII" in "Đại hội lần thứ XVIII"
     place_classifier: str = ""  # "huyện" in "ở huyện nào"
+    person_title: str = ""  # "bi thu thanh uy ha noi" in "Bí thư Thành ủy Hà Nội nào ...", folded
 
     @property
     def numbers_in_question(self) -> frozenset[str]:
@@ -357,6 +364,10 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     if "place" in expects and not folded_input:
         m = re.search(r"\b(" + "|".join(_PLACE_CLASSIFIERS) + r") nào\b", low)
         classifier = m.group(1) if m else ""
+    person_title = ""
+    if "person" in expects and not folded_input:
+        m = _PERSON_TITLE_RE.search(low)
+        person_title = " ".join(_fold(t) for t in tokenize(m.group(1))) if m else ""
     focus_phrase = ""
     if focus:
         f_toks = [_fold(t) for t in tokenize(focus)]
@@ -372,6 +383,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         focus_phrase=focus_phrase,
         romans=frozenset(_ROMAN_RE.findall(q)) if not folded_input else frozenset(),
         place_classifier=classifier,
+        person_title=person_title,
         terms=tuple(terms),
         bigrams=bigrams,
         expects=frozenset(expects),

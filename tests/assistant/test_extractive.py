@@ -269,3 +269,63 @@ def test_clause_that_already_ends_a_sentence_gets_one_period():
     shown = _with_marker(_display("phấn đấu đạt mức tăng trưởng từ 7,5% trở lên.", clause=True), 1)
     assert shown.endswith("trở lên [1].")
     assert _display("gồm ba nhóm;", clause=True) == "Gồm ba nhóm."
+
+
+def _chunk(text: str, cid: str, *, source: str = "a.txt", position: int = 0) -> Passage:
+    return Passage(text=text, source=source, title="", score=1.0, chunk_id=cid, position=position)
+
+
+def test_a_person_asked_by_title_is_the_one_holding_it():
+    text = (
+        LAM_VIEC + " Kết luận buổi làm việc với Ban Thường vụ Thành ủy Hà Nội, đồng chí Trương "
+        "Thị Mai, Ủy viên Bộ Chính trị, Bí thư Trung ương Đảng, phát biểu ghi nhận các kiến nghị."
+    )
+    question = "Bí thư Thành ủy Hà Nội nào phát biểu tại buổi làm việc với Đoàn công tác số 1?"
+    assert analyze_question(question).person_title == "bi thu thanh uy ha noi"
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    ranked = bot.evidence(question, [_chunk(text, "x")]).ranked
+    titled = next(s for s in ranked if "Đinh Tiến Dũng" in s.text)
+    untitled = next(s for s in ranked if "Trương Thị Mai" in s.text)
+    assert untitled.type_factor < titled.type_factor  # a name, but not of the one asked for
+    assert bot.answer(question, [_chunk(text, "x")]).direct_answer == "Đinh Tiến Dũng"
+
+
+def test_an_announced_list_goes_on_into_the_next_retrieved_chunk():
+    first = _chunk(
+        "Tại diễn đàn Đại hội XIV, Đảng bộ Hà Nội đưa ra 4 cam kết hành động. Đảng bộ Hà Nội sẽ "
+        "đi đầu trong đổi mới phương thức lãnh đạo của Đảng. Thủ đô Hà Nội sẵn sàng là nơi thử "
+        "nghiệm có kiểm soát đối với các mô hình mới.",
+        "c0",
+        position=0,
+    )
+    second = _chunk(
+        "Thủ đô Hà Nội sẵn sàng là nơi thử nghiệm có kiểm soát đối với các mô hình mới. Đảng bộ "
+        "Hà Nội chịu trách nhiệm chính trị trước Đảng, trước nhân dân. Đảng bộ Hà Nội phấn đấu "
+        "trở thành đảng bộ hình mẫu về Đảng cầm quyền hiện đại.",
+        "c1",
+        position=1,
+    )
+    unrelated = _chunk(KINH_TE, "k", source="b.txt", position=1)
+    answer = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "4 cam kết hành động của Đảng bộ Hà Nội tại Đại hội XIV là gì?", [first, unrelated, second]
+    )
+    for item in ("đi đầu", "thử nghiệm có kiểm soát", "chịu trách nhiệm chính trị", "hình mẫu"):
+        assert item in answer.text
+    assert answer.text.count("thử nghiệm có kiểm soát") == 1  # the overlap is not repeated
+    assert {c.passage.chunk_id for c in answer.citations} == {"c0", "c1"}
+
+
+def test_a_clause_is_shown_with_the_rest_of_its_short_sentence():
+    text = (
+        "Thực hiện thí điểm mô hình chính quyền đô thị, Thành ủy đã ban hành hai quy chế làm việc "
+        "mẫu của Đảng ủy phường, Mặt trận Tổ quốc và các đoàn thể; chỉ đạo UBND thành phố ban "
+        "hành Quy chế làm việc mẫu của UBND phường, xác định rõ trách nhiệm, lề lối làm việc, chế "
+        "độ hội họp, phương thức giải quyết công việc."
+    )
+    p = _chunk(text, "q")
+    answer = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Khi thực hiện thí điểm, Thành ủy đã ban hành quy chế làm việc mẫu nào?", [p]
+    )
+    assert "Quy chế làm việc mẫu của UBND phường" in answer.text
+    quote = answer.citations[0]
+    assert p.text[quote.quote_start : quote.quote_end].startswith("Thực hiện thí điểm")
