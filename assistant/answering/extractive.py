@@ -55,6 +55,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
@@ -192,7 +193,7 @@ _LEAD_IN_MAX = 450  # characters; a clause is shown from its sentence's start up
 
 def _make_unit(i: int, text: str, s: int, e: int, si: int, clause: bool) -> _Unit | None:
     piece = text[s:e]
-    toks = tokenize(piece)
+    toks = _tokens(piece)
     if len(toks) < 3:
         return None
     folded_seq = [_fold(t) for t in toks]
@@ -211,33 +212,76 @@ def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b - a > 20]
 
 
+@lru_cache(maxsize=1 << 15)
+def _tokens(text: str) -> tuple[str, ...]:
+    """``tokenize(text)``, cached: the same passages come back question after question."""
+    return tuple(tokenize(text))
+
+
+@lru_cache(maxsize=4096)
+def _passage_units(text: str) -> tuple[tuple[_Unit, ...], tuple[_Unit, ...]]:
+    """A passage's sentences and scored units (with passage index 0), cached by its text."""
+    sents: list[_Unit] = []
+    all_units: list[_Unit] = []
+    seen: set[str] = set()
+    for s, e in split_sentences(text):
+        u = _make_unit(0, text, s, e, len(sents), False)
+        if u is None:
+            continue
+        key = " ".join(u.folded_seq)
+        if key in seen:
+            continue
+        seen.add(key)
+        sents.append(u)
+        all_units.append(u)
+        if e - s > _LONG_SENTENCE and "; " in text[s:e]:
+            parts = _clauses(text, s, e)
+            if len(parts) > 1:
+                for a, b in parts:
+                    c = _make_unit(0, text, a, b, u.sentence_index, True)
+                    if c is not None:
+                        all_units.append(c)
+    return tuple(sents), tuple(all_units)
+
+
+@lru_cache(maxsize=4096)
+def _sentence_counts(text: str) -> dict[str, int]:
+    """In how many sentences of a passage each folded word ("\\x00" + accented word) is."""
+    counts: dict[str, int] = {}
+    for u in _passage_units(text)[0]:
+        for f in u.folded:
+            counts[f] = counts.get(f, 0) + 1
+        for t in u.tokens:
+            counts["\x00" + t] = counts.get("\x00" + t, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=1 << 14)
+def _word_spans(folded: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each maximal run of word characters of ``folded`` starts and ends."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for m in re.finditer(r"\w+", folded):
+        spans.setdefault(m.group(), []).append((m.start(), m.end()))
+    return spans
+
+
 def _units(passages: Sequence[Passage]) -> tuple[list[list[_Unit]], list[list[_Unit]]]:
     """Per passage: its sentences (for context) and all scored units."""
     sentences, units = [], []
     for i, p in enumerate(passages):
-        sents: list[_Unit] = []
-        all_units: list[_Unit] = []
-        seen: set[str] = set()
-        for s, e in split_sentences(p.text):
-            u = _make_unit(i, p.text, s, e, len(sents), False)
-            if u is None:
-                continue
-            key = " ".join(u.folded_seq)
-            if key in seen:
-                continue
-            seen.add(key)
-            sents.append(u)
-            all_units.append(u)
-            if e - s > _LONG_SENTENCE and "; " in p.text[s:e]:
-                parts = _clauses(p.text, s, e)
-                if len(parts) > 1:
-                    for a, b in parts:
-                        c = _make_unit(i, p.text, a, b, u.sentence_index, True)
-                        if c is not None:
-                            all_units.append(c)
-        sentences.append(sents)
-        units.append(all_units)
+        cached_sents, cached_units = _passage_units(p.text)
+        own = {id(u): dataclasses.replace(u, passage_index=i) for u in cached_units}
+        sentences.append([own[id(u)] for u in cached_sents])
+        units.append([own[id(u)] for u in cached_units])
     return sentences, units
+
+
+@lru_cache(maxsize=4096)
+def _passage_view(text: str, title: str) -> tuple[frozenset[str], frozenset[str], str]:
+    """A passage's tokens, folded tokens and folded text (spaced), cached."""
+    toks = _tokens(text + " " + title)
+    folded = [_fold(t) for t in toks]
+    return frozenset(toks), frozenset(folded), " " + " ".join(folded) + " "
 
 
 def _match(term: Term, tokens: set[str], folded: set[str], folded_input: bool) -> float:
@@ -360,16 +404,14 @@ class _Scorer:
         self.q = profile
         self.passages = passages
         self.sentences, self.units = _units(passages)
-        flat = [s for ss in self.sentences for s in ss]
-        n = max(len(flat), 1)
-        df: dict[str, int] = {}
-        for s in flat:
-            for f in s.folded:
-                df[f] = df.get(f, 0) + 1
-            if not profile.folded_input:
-                for t in s.tokens:
-                    df["\x00" + t] = df.get("\x00" + t, 0) + 1
+        n = max(sum(len(ss) for ss in self.sentences), 1)
         self.lenient = profile.folded_input or profile.foreign
+        # in how many sentences of the passages each question word is (for its weight)
+        counts = [_sentence_counts(p.text) for p in passages]
+        df: dict[str, int] = {}
+        for t in profile.terms:
+            for key in (t.folded, "\x00" + t.accented):
+                df[key] = sum(c.get(key, 0) for c in counts)
         self._term_re = {
             t: re.compile(rf"(?<!\w){re.escape(t.folded)}(?!\w)") for t in profile.terms
         }
@@ -383,17 +425,22 @@ class _Scorer:
 
         self.weights = {t: idf(t) * t.boost for t in profile.terms}
         self.total = sum(self.weights.values()) or 1.0
-        self.passage_tokens = []
-        self.passage_folded = []
-        for p in passages:
-            toks = tokenize(p.text + " " + p.title)
-            self.passage_tokens.append(set(toks))
-            self.passage_folded.append({_fold(t) for t in toks})
-        self.title_tokens = [set(tokenize(p.title)) for p in passages]
+        views = [_passage_view(p.text, p.title) for p in passages]
+        self.passage_tokens = [v[0] for v in views]
+        self.passage_folded = [v[1] for v in views]
+        self.title_tokens = [set(_tokens(p.title)) for p in passages]
         self.title_folded = [{_fold(t) for t in ts} for ts in self.title_tokens]
-        self.folded_text = [
-            " " + " ".join(_fold(t) for t in tokenize(p.text + " " + p.title)) + " "
-            for p in passages
+        self.folded_text = [v[2] for v in views]
+        # a question word's weakest support: in the passage's title or anywhere in it
+        self._around = [
+            {
+                t: max(
+                    0.5 * _match(t, self.title_tokens[i], self.title_folded[i], self.lenient),
+                    0.35 * _match(t, self.passage_tokens[i], self.passage_folded[i], self.lenient),
+                )
+                for t in profile.terms
+            }
+            for i in range(len(passages))
         ]
         self.all_folded = " ".join(self.folded_text)
         self.article_folded: dict[str, str] = {}
@@ -427,7 +474,7 @@ class _Scorer:
         if u.clause:
             own = sents[u.sentence_index]
             head = self.passages[u.passage_index].text[own.start : u.start]
-            toks = tokenize(head)
+            toks = _tokens(head)
             tokens |= set(toks)
             folded |= {_fold(t) for t in toks}
             texts.append(head)
@@ -440,14 +487,17 @@ class _Scorer:
         lenient = self.lenient
         covered: dict[str, float] = {}
         cov = ctx = 0.0
+        around = self._around[i]
+        tokens, folded = u.tokens, u.folded
         for t, w in self.weights.items():
-            m = _match(t, u.tokens, u.folded, lenient)
-            c = max(
-                m,
-                0.6 * _match(t, near_tokens, near_folded, lenient),
-                0.5 * _match(t, self.title_tokens[i], self.title_folded[i], lenient),
-                0.35 * _match(t, self.passage_tokens[i], self.passage_folded[i], lenient),
-            )
+            # _match, inlined: this loop runs for every question word of every unit
+            if lenient:
+                m = 1.0 if t.folded in folded else 0.0
+            else:
+                m = 1.0 if t.accented in tokens else 0.5 if t.folded in folded else 0.0
+            c = m
+            if m < 1.0:
+                c = max(m, 0.6 * _match(t, near_tokens, near_folded, lenient), around[t])
             covered[t.folded] = m
             cov += w * m
             ctx += w * c
@@ -460,6 +510,12 @@ class _Scorer:
         have = set(zip(seq, seq[1:], strict=False))
         return len(self.q.bigrams & have) / len(self.q.bigrams)
 
+    def _term_spans(self, t: Term, folded: str) -> list[tuple[int, int]]:
+        """Where ``t`` stands as a whole word in ``folded`` (as ``(?<!\\w)t(?!\\w)`` finds it)."""
+        if t.folded.isalnum():  # a whole run of word characters: look it up
+            return _word_spans(folded).get(t.folded, [])
+        return [(m.start(), m.end()) for m in self._term_re[t].finditer(folded)]
+
     def _anchor(self, u: _Unit) -> int:
         """Offset in the unit after its densest run of question words (answers follow it)."""
         folded = _fold(u.text)
@@ -467,7 +523,7 @@ class _Scorer:
         for t in self.q.terms:
             if len(t.folded) < 2 or t.folded.isdigit():
                 continue
-            hits += [m.end() for m in self._term_re[t].finditer(folded)]
+            hits += [e for _, e in self._term_spans(t, folded)]
         if not hits:
             return 0
         hits.sort()
@@ -495,7 +551,7 @@ class _Scorer:
         for t, w in self.weights.items():
             if len(t.folded) < 2:
                 continue
-            pos = [m.start() for m in self._term_re[t].finditer(folded)]
+            pos = [a for a, _ in self._term_spans(t, folded)]
             if not pos:
                 continue
             total += w * w  # squared: the rare words say what the question is about
@@ -639,7 +695,7 @@ class _Scorer:
             else:
                 factors.append(1.0 if separators >= 2 else 0.8)
         if "definition" in q.expects and q.defined:
-            folded = " ".join(_fold(t) for t in tokenize(text))
+            folded = " ".join(_fold(t) for t in _tokens(text))
             defined = re.search(rf"\b{re.escape(q.defined)} (?:la|duoc hieu la)\b", folded)
             factors.append(1.0 if defined else 0.5)
         if "entity" in q.expects:
@@ -685,7 +741,7 @@ class _Scorer:
     def _near_folded(self, u: _Unit, text: str) -> str:
         key = (u.passage_index, u.start)
         if key not in self._near_folded_cache:
-            folded = " ".join(_fold(t) for t in tokenize(text))
+            folded = " ".join(_fold(t) for t in _tokens(text))
             self._near_folded_cache[key] = f" {folded} "
         return self._near_folded_cache[key]
 
@@ -735,7 +791,7 @@ class _Scorer:
             factor *= {"here": 1.0, "article": 0.9, "elsewhere": 0.85, "nowhere": 0.6}[where(n)]
         name_factor = 1.0
         for name in q.names:
-            words = " ".join(_fold(t) for t in tokenize(name))
+            words = " ".join(_fold(t) for t in _tokens(name))
             if words:
                 name_factor *= {"here": 1.0, "article": 0.97, "elsewhere": 0.9, "nowhere": 0.45}[
                     where(words)
@@ -747,7 +803,7 @@ class _Scorer:
     def _anchors(self, u: _Unit) -> float:
         """Share of an English question's names and numbers ("OECD", "1") found near the unit."""
         anchors = [
-            " ".join(_fold(t) for t in tokenize(x)) for x in (*self.q.names, *self.q.numbers)
+            " ".join(_fold(t) for t in _tokens(x)) for x in (*self.q.names, *self.q.numbers)
         ]
         anchors = [a for a in anchors if a]
         if not anchors:
@@ -756,31 +812,51 @@ class _Scorer:
             " "
             + " ".join(u.folded_seq)
             + " "
-            + " ".join(_fold(t) for t in tokenize(self._near(u)[2]))
+            + " ".join(_fold(t) for t in _tokens(self._near(u)[2]))
             + " "
         )
         return sum(f" {a} " in text for a in anchors) / len(anchors)
 
     # -- the score -----------------------------------------------------------------
+    def _words(self, u: _Unit) -> tuple[float, float, dict[str, float], float, float]:
+        """Coverage, context coverage, covered terms, bigram share, and the support they give."""
+        cov, ctx, covered = self._coverage(u)
+        bi = self._bigram(u)
+        if self.q.foreign:
+            # across languages the words do not match: trust the dense ranking,
+            # as far as names and numbers of the question are in the passage
+            support = self.prior[u.passage_index] * (0.2 + 0.6 * self._anchors(u)) + 0.2 * ctx
+        else:
+            support = 0.35 * cov + 0.35 * ctx + 0.3 * bi
+        return cov, ctx, covered, bi, support
+
+    def best_support(self, keep: int = 3) -> list[float]:
+        """Per passage, the best unit's support (what :meth:`score` calls ``support``).
+
+        The answer-kind and constraint factors (the costly part) are computed only
+        for the ``keep`` units with the most word support in each passage: a
+        unit that shares few of the question's words does not win on them.
+        """
+        out = [0.0] * len(self.passages)
+        for i, units in enumerate(self.units):
+            by_words = sorted(((self._words(u)[4], k) for k, u in enumerate(units)), reverse=True)
+            for words, k in by_words[:keep]:
+                if words <= out[i]:
+                    break  # the factors are at most 1
+                u = units[k]
+                out[i] = max(out[i], words * self._type(u)[0] * self._constraints(u))
+        return out
+
     def score(self) -> list[ScoredSentence]:
         q = self.q
         out: list[ScoredSentence] = []
         list_question = "list" in q.expects
         for units in self.units:
             for u in units:
-                cov, ctx, covered = self._coverage(u)
-                bi = self._bigram(u)
+                cov, ctx, covered, bi, support = self._words(u)
                 tf, span = self._type(u)
                 cf = self._constraints(u)
                 rank = u.passage_index
-                if q.foreign:
-                    # across languages the words do not match: trust the dense ranking,
-                    # as far as names and numbers of the question are in the passage
-                    support = (
-                        self.prior[u.passage_index] * (0.2 + 0.6 * self._anchors(u)) + 0.2 * ctx
-                    )
-                else:
-                    support = 0.35 * cov + 0.35 * ctx + 0.3 * bi
                 support *= tf * cf
                 n_tok = len(u.folded_seq)
                 slope = 200 if list_question else 100
@@ -835,9 +911,7 @@ def passage_support(question: str, passages: Sequence[Passage]) -> list[float]:
     out = [0.0] * len(passages)
     if not passages or not profile.terms and not profile.foreign:
         return out
-    for s in _Scorer(profile, passages).score():
-        out[s.passage_index] = max(out[s.passage_index], s.support)
-    return out
+    return _Scorer(profile, passages).best_support()
 
 
 # ----------------------------------------------------------------------------- answerer

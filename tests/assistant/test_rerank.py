@@ -116,3 +116,21 @@ def test_rerank_none_in_settings_switches_it_off(tmp_path, corpus):
     assert bot.components.reranker is None
     bot.ingest([corpus])
     assert all(p.fused_score is None for p in bot.retrieve(QUESTION, 3))
+
+
+def test_passage_support_is_the_best_sentence_support_of_the_full_scoring():
+    from assistant.answering.extractive import _Scorer, analyze_question
+
+    passages = [
+        ABOUT,
+        DATED,
+        OTHER,
+        _p("kt", "Thu ngân sách năm 2023 ước đạt 400,421 nghìn tỷ đồng.", 0.5),
+    ]
+    for question in (QUESTION, "Thu ngân sách năm 2023 ước đạt bao nhiêu?", "Ai ký kết luận?"):
+        exact = [0.0] * len(passages)
+        for s in _Scorer(analyze_question(question), passages).score():
+            exact[s.passage_index] = max(exact[s.passage_index], s.support)
+        fast = passage_support(question, passages)
+        assert all(f <= e + 1e-12 for f, e in zip(fast, exact, strict=True))
+        assert fast.index(max(fast)) == exact.index(max(exact))
