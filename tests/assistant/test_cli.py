@@ -1,0 +1,55 @@
+"""The command line, on the deterministic fake embedder (``--model fake``)."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.cli import main
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_ingest_then_search_explain_shows_ranks_fused_and_evidence(tmp_path, tiny_corpus, capsys):
+    data = str(tmp_path / "kb")
+    code, _ = _run(capsys, "ingest", str(tiny_corpus), "--data-dir", data, "--model", "fake", "-q")
+    assert code == 0
+    code, out = _run(
+        capsys, "search", "--explain", "-k", "2", "--data-dir", data, "--model", "fake",
+        "Thu ngân sách năm 2023 ước đạt bao nhiêu?",
+    )  # fmt: skip
+    assert code == 0
+    assert out.startswith("[1] Tăng trưởng kinh tế Thủ đô")
+    explain = [line for line in out.splitlines() if "dense rank" in line]
+    assert len(explain) == 2
+    assert all(
+        "lexical rank" in x and "fused" in x and "evidence" in x and "re-ranked" in x
+        for x in explain
+    )
+
+
+def test_search_json_carries_the_first_stage_and_evidence_scores(tmp_path, tiny_corpus, capsys):
+    data = str(tmp_path / "kb")
+    _run(capsys, "ingest", str(tiny_corpus), "--data-dir", data, "--model", "fake", "-q")
+    code, out = _run(
+        capsys,
+        "search",
+        "--json",
+        "--data-dir",
+        data,
+        "--model",
+        "fake",
+        "Quy hoạch chung điều chỉnh đến năm nào?",
+    )
+    assert code == 0
+    rows = json.loads(out)
+    assert rows[0]["source"].endswith("quy_hoach.txt")
+    assert all(r["fused_score"] is not None and 0.0 <= r["evidence_score"] <= 1.0 for r in rows)
+
+
+def test_an_empty_question_is_a_clear_error_not_a_traceback(tmp_path, capsys):
+    code = main(["search", "--data-dir", str(tmp_path / "kb"), "--model", "fake", "  "])
+    assert code != 0
+    assert "question" in capsys.readouterr().err.lower()
