@@ -114,7 +114,7 @@ class RetrievalSettings(BaseModel):
         "sentence answers the question ('evidence'), or keep the fused order ('none').",
     )
     rerank_depth: int = Field(
-        20, ge=2, le=100, description="How many fused candidates the re-ranker looks at."
+        15, ge=2, le=100, description="How many fused candidates the re-ranker looks at."
     )
     rerank_weight: float = Field(
         0.4, ge=0.0, le=1.0, description="Weight of the evidence side in the re-ranking blend."

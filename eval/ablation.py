@@ -72,9 +72,9 @@ def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
         Variant("RRF + diacritic restoration", fusion=rrf_restored),
         Variant("z-score fusion, equal weights", fusion=z_equal),
         Variant("z-score fusion, query-aware weights", fusion=base),
-        Variant("+ evidence re-ranking of the top 20, weight 0.3", fusion=base, rerank=0.3),
-        Variant("+ evidence re-ranking of the top 20, weight 0.4 (default)", fusion=base, rerank=rerank_weight),
-        Variant("+ evidence re-ranking of the top 20, weight 0.5", fusion=base, rerank=0.5),
+        Variant("+ evidence re-ranking, weight 0.3", fusion=base, rerank=0.3),
+        Variant(f"+ evidence re-ranking, weight {rerank_weight} (default)", fusion=base, rerank=rerank_weight),
+        Variant("+ evidence re-ranking, weight 0.5", fusion=base, rerank=0.5),
         Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False), rerank=rerank_weight),
         Variant("default with unigram BM25", fusion=base, bigrams=False, rerank=rerank_weight),
     ]
