@@ -11,6 +11,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 
+# pip warns once per package about extra-index directories of the machine's pip config that do
+# not exist ("Location 'file:///…' is ignored: it is neither a file nor a directory"): harmless,
+# but hundreds of lines that bury the rest of the log. Only that warning is filtered.
+quiet_pip() {
+  pip install --quiet "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+
 stamp=.venv/.setup-stamp
 want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)${1:-}"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -19,13 +26,13 @@ else
   # torch first, pinned to the CPU build, so nothing pulls the CUDA wheels.
   if ! python -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('2.13.0') else 1)" 2>/dev/null; then
     echo "==> installing torch 2.13.0 (CPU)"
-    pip install --quiet "torch==2.13.0"
+    quiet_pip "torch==2.13.0"
   fi
   echo "==> installing the project"
   if [ "${1:-}" = "--test" ]; then
-    pip install --quiet -e ".[test]"
+    quiet_pip -e ".[test]"
   else
-    pip install --quiet -e .
+    quiet_pip -e .
   fi
   python - <<'PY'
 import torch, sys

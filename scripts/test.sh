@@ -10,4 +10,4 @@ python -m pytest -m "not integration" -q
 echo "==> integration tests (real model, Chroma server, Gradio server, headless browser)"
 python -m pytest -m integration -q
 echo "==> evaluation regression gate"
-python -m eval --check
+python -m eval --check --no-progress
