@@ -17,12 +17,12 @@ what it adds on both.
 from __future__ import annotations
 
 import dataclasses
-import statistics
 from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.answering.extractive import passage_support
 from assistant.types import Passage
+from vectorstore.index import zscores
 
 __all__ = ["EvidenceReranker", "Reranker"]
 
@@ -33,14 +33,6 @@ class Reranker(Protocol):
     depth: int
 
     def rerank(self, question: str, passages: Sequence[Passage]) -> list[Passage]: ...
-
-
-def _zscores(values: Sequence[float]) -> list[float]:
-    mean = statistics.fmean(values)
-    sd = statistics.pstdev(values)
-    if sd < 1e-12:
-        return [0.0] * len(values)
-    return [(v - mean) / sd for v in values]
 
 
 class EvidenceReranker:
@@ -78,8 +70,8 @@ class EvidenceReranker:
         if len(passages) < 2 or self.weight == 0.0:
             return list(passages)
         support = passage_support(question, passages)
-        fused = _zscores([p.score for p in passages])
-        evidence = _zscores(support)
+        fused = zscores([p.score for p in passages])
+        evidence = zscores(support)
         blended = [
             (1.0 - self.weight) * f + self.weight * e for f, e in zip(fused, evidence, strict=True)
         ]

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -111,14 +112,31 @@ class FusionWeights:
         return self.dense, self.lexical
 
 
+def zscores(values: Sequence[float]) -> list[float]:
+    """``values`` standardised (mean 0, population sd 1); all 0 when they (nearly) tie.
+
+    The tie guard keeps equal scores equal: their mean can differ from them by
+    a rounding error, which divided by an sd of that size would spread them.
+
+    >>> zscores([1.0, 2.0, 3.0])
+    [-1.224744871391589, 0.0, 1.224744871391589]
+    >>> zscores([0.1, 0.1, 0.1])
+    [0.0, 0.0, 0.0]
+    """
+    if not values:
+        return []
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    if sd < 1e-12:
+        return [0.0] * len(values)
+    return [(v - mean) / sd for v in values]
+
+
 def _zscores(scores: dict[str, float]) -> tuple[dict[str, float], float]:
     """Standardised scores and the lowest of them (the value for a missing candidate)."""
     if not scores:
         return {}, 0.0
-    vals = list(scores.values())
-    mean = sum(vals) / len(vals)
-    sd = (sum((v - mean) ** 2 for v in vals) / len(vals)) ** 0.5 or 1.0
-    z = {i: (v - mean) / sd for i, v in scores.items()}
+    z = dict(zip(scores, zscores(list(scores.values())), strict=True))
     return z, min(z.values())
 
 

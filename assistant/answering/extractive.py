@@ -412,8 +412,10 @@ class _Scorer:
         for t in profile.terms:
             for key in (t.folded, "\x00" + t.accented):
                 df[key] = sum(c.get(key, 0) for c in counts)
-        self._term_re = {
-            t: re.compile(rf"(?<!\w){re.escape(t.folded)}(?!\w)") for t in profile.terms
+        self._term_re = {  # only for words the whole-word lookup cannot serve ("6,5")
+            t: re.compile(rf"(?<!\w){re.escape(t.folded)}(?!\w)")
+            for t in profile.terms
+            if not t.folded.isalnum()
         }
         self._near_cache: dict[tuple[int, int], tuple[set[str], set[str], str]] = {}
         self._near_folded_cache: dict[tuple[int, int], str] = {}
@@ -917,6 +919,18 @@ def passage_support(question: str, passages: Sequence[Passage]) -> list[float]:
 # ----------------------------------------------------------------------------- answerer
 
 
+def _enclosing_sentence(
+    c: ScoredSentence, ranked: Sequence[ScoredSentence]
+) -> ScoredSentence | None:
+    """The whole sentence a clause was cut from (None for a sentence, or when not scored)."""
+    if not c.clause:
+        return None
+    for s in ranked:
+        if not s.clause and s.passage_index == c.passage_index and s.start <= c.start < s.end:
+            return s
+    return None
+
+
 def _display(text: str, *, clause: bool = False) -> str:
     """The sentence as shown: a leading connector ("Theo đó, ") dropped, capitalised.
 
@@ -1046,16 +1060,8 @@ class ExtractiveAnswerer(Answerer):
 
         def sentence_of(c: ScoredSentence) -> ScoredSentence:
             """A clause's whole sentence (a list question wants the whole list)."""
-            if not c.clause:
-                return c
-            for s in ev.ranked:
-                if (
-                    not s.clause
-                    and s.passage_index == c.passage_index
-                    and s.start <= c.start < s.end
-                ):
-                    return s if len(s.text) <= 900 else c
-            return c
+            s = _enclosing_sentence(c, ev.ranked)
+            return s if s is not None and len(s.text) <= 900 else c
 
         list_question = "list" in ev.profile.expects
         leads = [ev.ranked[0]]
@@ -1154,18 +1160,16 @@ class ExtractiveAnswerer(Answerer):
         shown when it is short enough, else the sentence up to the clause's end;
         verbatim either way, so the quote stays one span of the passage.
         """
-        if not c.clause:
+        s = _enclosing_sentence(c, ev.ranked)
+        if s is None:
             return c
-        for s in ev.ranked:
-            if not s.clause and s.passage_index == c.passage_index and s.start <= c.start < s.end:
-                start, end = s.start, s.end
-                if end - start > _LEAD_IN_MAX:
-                    end = c.end
-                if end - start > _LEAD_IN_MAX or (start, end) == (c.start, c.end):
-                    return c
-                text = passages[c.passage_index].text[start:end]
-                return dataclasses.replace(c, start=start, end=end, text=text, clause=end != s.end)
-        return c
+        start, end = s.start, s.end
+        if end - start > _LEAD_IN_MAX:
+            end = c.end
+        if end - start > _LEAD_IN_MAX or (start, end) == (c.start, c.end):
+            return c
+        text = passages[c.passage_index].text[start:end]
+        return dataclasses.replace(c, start=start, end=end, text=text, clause=end != s.end)
 
     def _announced_items(self, best: ScoredSentence, profile: QuestionProfile) -> int:
         """How many following sentences continue a list the best sentence announces.
