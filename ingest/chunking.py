@@ -25,10 +25,10 @@ from ingest.vietnamese import nfc, split_sentences
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MIN_CHUNK_SIZE", "ArticleChunker", "chunk_article"]
+__all__ = ["HEADING_MAX_CHARS", "MIN_CHUNK_SIZE", "ArticleChunker", "chunk_article"]
 
 MIN_CHUNK_SIZE = 100
-_HEADING_MAX_CHARS = 150
+HEADING_MAX_CHARS = 150  # a longer paragraph without final punctuation is prose
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
 _CLAUSE_END_RE = re.compile(r"[,;:](?=\s)")
 _FINAL_PUNCT = (".", "!", "?", "…", ";", ":", ".”", '."', "?”", "!”")
@@ -134,7 +134,7 @@ class ArticleChunker:
             heading = (
                 number + 1 < len(paragraphs)
                 and "\n" not in paragraph
-                and len(paragraph) <= _HEADING_MAX_CHARS
+                and len(paragraph) <= HEADING_MAX_CHARS
                 and not paragraph.endswith(_FINAL_PUNCT)
             )
             for s, e in split_sentences(paragraph):

@@ -72,6 +72,7 @@ from assistant.answering.question import (
 )
 from assistant.followup import condense
 from assistant.types import Answer, Passage
+from ingest.chunking import HEADING_MAX_CHARS
 from ingest.vietnamese import nfc, split_sentences, tokenize
 
 if TYPE_CHECKING:
@@ -864,7 +865,13 @@ class _Scorer:
                 slope = 200 if list_question else 100
                 length = 1.0 / (1.0 + max(0, n_tok - 45) / slope)
                 short = 1.0 if n_tok >= 8 else 0.7 + 0.3 * (n_tok - 3) / 5
-                heading = 1.0 if u.clause or re.search(r"[.!?…:;\"”)]$", u.text) else 0.75
+                heading = (
+                    0.75  # a heading names a topic; it rarely states the answer
+                    if not u.clause
+                    and len(u.text) <= HEADING_MAX_CHARS
+                    and not re.search(r"[.!?…:;\"”)]$", u.text)
+                    else 1.0
+                )
                 score = support * length * short * heading / (1.0 + 0.05 * rank)
                 p = self.passages[u.passage_index]
                 abs_span = (u.start + span[0], u.start + span[1]) if span else None
@@ -1033,9 +1040,19 @@ class ExtractiveAnswerer(Answerer):
         ev = self._score(query, passages, focus=focus)
         parts = split_question(query) if not focus else []
         if len(parts) > 1 and ev.ranked:
-            ev.parts = [self._score(part, passages) for part in parts]
+            ev.parts = [self._score_part(part, parts[0], passages) for part in parts]
             ev.confidence = sum(x.confidence for x in ev.parts) / len(ev.parts)
         return ev
+
+    @classmethod
+    def _score_part(cls, part: str, first: str, passages: Sequence[Passage]) -> Evidence:
+        """A later part that refers back to the first ("..., và năm 2024 phải làm gì với
+        nó?") is scored as a follow-up of it, like a question in a conversation."""
+        if part != first:
+            condensed = condense(part, [Turn(first)])
+            if condensed.is_followup:
+                return cls._score(condensed.query, passages, focus=condensed.focus)
+        return cls._score(part, passages)
 
     @staticmethod
     def _score(query: str, passages: Sequence[Passage], *, focus: str = "") -> Evidence:

@@ -329,3 +329,54 @@ def test_a_clause_is_shown_with_the_rest_of_its_short_sentence():
     assert "Quy chế làm việc mẫu của UBND phường" in answer.text
     quote = answer.citations[0]
     assert p.text[quote.quote_start : quote.quote_end].startswith("Thực hiện thí điểm")
+
+
+def test_a_later_part_that_refers_back_is_scored_with_the_first_parts_subject():
+    tham_muu = _chunk(
+        "Thành phố tập trung hoàn thiện thể chế đặc thù của Thủ đô, tham mưu sửa đổi, thay thế "
+        "Nghị quyết số 15 của Bộ Chính trị, sửa đổi Luật Thủ đô.",
+        "t",
+    )
+    bam_sat = _chunk(
+        "Trong đó, các đơn vị sẽ bám sát Chương trình hành động của Đảng bộ thành phố; Nghị "
+        "quyết số 15 của Bộ Chính trị, 10 chương trình công tác của Thành ủy.",
+        "b",
+        position=1,
+    )
+    ke_hoach = _chunk(
+        "Ban Chấp hành cho ý kiến về Kế hoạch công tác kiểm tra, giám sát năm 2024 của Thành "
+        "ủy; Chương trình công tác năm 2024 của Thành ủy, Ban Thường vụ Thành ủy.",
+        "k",
+        position=2,
+    )
+    question = (
+        "Hà Nội tham mưu gì với Nghị quyết số 15 của Bộ Chính trị, và năm 2024 các đơn vị "
+        "phải làm gì với nó?"
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    ev = bot.evidence(question, [tham_muu, bam_sat, ke_hoach])
+    # "nó" is the resolution: the second part is about it, not about anything of 2024
+    assert "Nghị quyết số 15" in ev.parts[1].query
+    assert ev.parts[1].ranked[0].text.startswith("Trong đó, các đơn vị sẽ bám sát")
+    answer = bot.answer(question, [tham_muu, bam_sat, ke_hoach])
+    assert {c.passage.chunk_id for c in answer.citations} == {"t", "b"}
+
+
+def test_a_long_paragraph_without_final_period_is_prose_not_a_heading():
+    # scraped pages often drop the final period of a paragraph; only a short
+    # line without one is a heading, which names a topic rather than answering
+    prose = (
+        "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội thành phố tích cực tham gia công "
+        "tác tuyên truyền, phổ biến Chương trình đến cán bộ, đoàn viên, hội viên, các tổ chức, "
+        "cơ quan, đơn vị và các tầng lớp Nhân dân"
+    )
+    other = (
+        "Thành phố đổi mới nội dung, phương thức và nâng cao hiệu quả hoạt động của Mặt trận Tổ "
+        "quốc và tổ chức chính trị - xã hội các cấp, phát huy quyền làm chủ của Nhân dân."
+    )
+    question = "Mặt trận Tổ quốc và các tổ chức chính trị - xã hội làm gì để triển khai Chương trình?"
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    for text in (prose, prose[:120]):
+        ranked = bot.evidence(question, [_chunk(text + "\n\n" + other, "m")]).ranked
+        heading = len(text) <= 150
+        assert (ranked[0].text == text) is not heading, text
