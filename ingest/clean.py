@@ -20,7 +20,9 @@ knows a particular site. :func:`clean_article` works on the *shape* of lines:
    to the end of the page of bullet headlines with a summary each, headlines
    printed twice, "(Outlet) - ..." summaries, or a list of bare headlines;
 5. **repeated lines** (a caption or headline printed twice, the title
-   repeated in the body) are kept once, and a closing credit line
+   repeated in the body) are kept once; a **photo caption** with a credit
+   ("... Ảnh: TTXVN") moves after the prose, so that it does not cut a
+   paragraph from the one it leads to; a closing credit line
    ("TTXVN/Báo ảnh Việt Nam", "Theo VnExpress") becomes the outlet.
 
 Paragraphs of the cleaned text are separated by a blank line.
@@ -581,9 +583,32 @@ def _cut_at_markers(page: _Page) -> None:
         i += 1
 
 
+# "Ảnh: TTXVN", "(Ảnh minh họa)", "Nguồn ảnh: ...", "Photo: Reuters"; capitalised, so
+# that prose ("... về hình ảnh: ...") is not taken for a credit
+_PHOTO_CREDIT_RE = re.compile(
+    r"(?:^|[\s(.,;-])(?:Ảnh|ẢNH|Nguồn ảnh|Photo|PHOTO|Image)(?:\s+minh\s+họa)?\s*[:)]"
+)
+_MAX_CAPTION_CHARS = 250
+
+
+def _is_photo_caption(line: _Line) -> bool:
+    """A short line with a photo credit: "Quang cảnh hội nghị. Ảnh: An Đăng - TTXVN"."""
+    return (
+        not line.bullet
+        and len(line.text) <= _MAX_CAPTION_CHARS
+        and bool(_PHOTO_CREDIT_RE.search(line.text))
+    )
+
+
 def _body_lines(page: _Page) -> list[_Line]:
-    """The body: kept lines once each, without chrome, the title or a closing credit."""
+    """The body: kept lines once each, without chrome, the title or a closing credit.
+
+    A photo caption (a short line with a photo credit) describes a picture,
+    not the sentence before it; between two paragraphs it cuts the second
+    from the one that leads to it. It is kept, after the prose.
+    """
     body: list[_Line] = []
+    captions: list[_Line] = []
     seen: set[str] = set()
     for line in page.lines[page.body_start : page.stop]:
         if line.drop or line.chrome or line.marker or not line.text:
@@ -595,10 +620,12 @@ def _body_lines(page: _Page) -> list[_Line]:
             log.debug("dropped repeated line: %.60s", line.text)
             continue
         seen.add(key)
-        body.append(line)
+        (captions if _is_photo_caption(line) else body).append(line)
     while body and _credit(body[-1]):
         page.found(_credit(body[-1]), "")
         body.pop()
+    if body:
+        body.extend(captions)
     t = page.title_line
     if not body and t is not None and not page.lines[t].chrome:
         body = [page.lines[t]]  # a one-line text: its only line is also its body

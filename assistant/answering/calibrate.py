@@ -111,8 +111,11 @@ def choose_threshold(
     """The threshold to use, whether it meets both targets, and the table of candidates.
 
     Candidates are the midpoints between consecutive distinct confidences.
-    Among those meeting the targets (or, if none does, among all), the best
-    balanced accuracy wins; ties go to the middle of the tied range, which
+    Among those meeting both targets, the best balanced accuracy wins. When
+    none does, the abstention-recall target comes first (answering what the
+    articles do not say is the worse error): among the candidates meeting
+    it, the fewest false abstentions win; when none meets even that, the
+    best balanced accuracy. Ties go to the middle of the tied range, which
     leaves the most margin on both sides.
 
     >>> rows = [CalibrationRow(str(i), "x", a, c, a, 1, 1)
@@ -128,9 +131,14 @@ def choose_threshold(
         for x in table
         if x["abstention_recall"] >= min_recall and x["false_abstention"] <= max_false
     ]
-    pool = feasible or table
-    best = max(x["balanced_accuracy"] for x in pool)
-    tied = [x for x in pool if x["balanced_accuracy"] == best]
+    recall_met = [x for x in table if x["abstention_recall"] >= min_recall]
+    if feasible or not recall_met:
+        pool = feasible or table
+        best = max(x["balanced_accuracy"] for x in pool)
+        tied = [x for x in pool if x["balanced_accuracy"] == best]
+    else:
+        fewest = min(x["false_abstention"] for x in recall_met)
+        tied = [x for x in recall_met if x["false_abstention"] == fewest]
     lo, hi = tied[0]["threshold"], tied[-1]["threshold"]
     # the middle of the tied range, snapped to a candidate inside it
     middle = min(tied, key=lambda x: abs(x["threshold"] - (lo + hi) / 2))

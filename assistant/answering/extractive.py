@@ -419,6 +419,12 @@ class _Scorer:
             if not t.folded.isalnum()
         }
         self._near_cache: dict[tuple[int, int], tuple[set[str], set[str], str]] = {}
+        chunk_at = {(p.source, p.position): i for i, p in enumerate(passages)}
+        self._previous_chunk = {
+            i: chunk_at[(p.source, p.position - 1)]
+            for i, p in enumerate(passages)
+            if (p.source, p.position - 1) in chunk_at
+        }
         self._near_folded_cache: dict[tuple[int, int], str] = {}
 
         def idf(term: Term) -> float:
@@ -467,6 +473,10 @@ class _Scorer:
     def _compute_near(self, u: _Unit) -> tuple[set[str], set[str], str]:
         sents = self.sentences[u.passage_index]
         before = sents[max(0, u.sentence_index - 2) : u.sentence_index]
+        previous = self._previous_chunk.get(u.passage_index)
+        if len(before) < 2 and previous is not None:
+            # the sentences before come from the article's previous chunk, when retrieved
+            before = [*self.sentences[previous][-(2 - len(before)) :], *before]
         tokens: set[str] = set()
         folded: set[str] = set()
         texts = []

@@ -380,3 +380,25 @@ def test_a_long_paragraph_without_final_period_is_prose_not_a_heading():
         ranked = bot.evidence(question, [_chunk(text + "\n\n" + other, "m")]).ranked
         heading = len(text) <= 150
         assert (ranked[0].text == text) is not heading, text
+
+
+def test_the_sentences_before_a_chunk_come_from_the_previous_chunk_when_retrieved():
+    meeting = (
+        "Chiều 12/4, Đoàn công tác số 1 của Ban Chỉ đạo Đề án Trung ương 6 đã làm việc với Ban "
+        "Thường vụ Thành ủy Hà Nội."
+    )
+    speech = (
+        "Phát biểu tại buổi làm việc, Ủy viên Bộ Chính trị, Bí thư Thành ủy Hà Nội Đinh Tiến Dũng "
+        "khẳng định, Thành ủy luôn nhận thức sâu sắc về ý nghĩa của việc đổi mới."
+    )
+    question = "Ai phát biểu tại buổi làm việc với Đoàn công tác số 1 của Ban Chỉ đạo Đề án 6?"
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+
+    def best(first: Passage) -> float:
+        ranked = bot.evidence(question, [first, _chunk(speech, "s", position=1)]).ranked
+        top = next(s for s in ranked if s.text.startswith("Phát biểu"))
+        return top.context_coverage
+
+    previous = best(_chunk(meeting, "m", position=0))  # the article's chunk before
+    elsewhere = best(_chunk(meeting, "m", source="b.txt", position=0))  # another article
+    assert previous > elsewhere
