@@ -1151,6 +1151,9 @@ class ExtractiveAnswerer(Answerer):
         weights = ev.weights or {t.folded: 1.0 for t in ev.profile.terms}
         total = sum(weights.values()) or 1.0
         cited = {c.passage_index for c in chosen}
+        # "X được nhắc đến trong những việc gì?": every sentence naming person X is an item
+        question = ev.profile.text
+        people = [question[a:b] for a, b in _persons(question, "")] if list_question else []
         for cand in ev.ranked[1:]:
             if len(chosen) >= self.max_sentences:
                 break
@@ -1159,6 +1162,8 @@ class ExtractiveAnswerer(Answerer):
             # another passage (a new citation) must add much; the same one, something
             new_source = cand.passage_index not in cited
             min_score, min_gain = (0.75, 0.3) if new_source else (0.5, 0.15)
+            if people and any(name in cand.text for name in people):
+                min_score, min_gain = 0.5, 0.0  # another mention of the person asked about
             if cand.score < min_score * best.score:
                 continue
             gain = sum(

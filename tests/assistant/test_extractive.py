@@ -402,3 +402,27 @@ def test_the_sentences_before_a_chunk_come_from_the_previous_chunk_when_retrieve
     previous = best(_chunk(meeting, "m", position=0))  # the article's chunk before
     elsewhere = best(_chunk(meeting, "m", source="b.txt", position=0))  # another article
     assert previous > elsewhere
+
+
+def test_every_mention_of_the_person_asked_about_is_an_item():
+    signed = _chunk(KET_LUAN, "k", source="004.txt")
+    report = _chunk(
+        "Trình bày báo cáo tóm tắt tổng kết 15 năm thực hiện Nghị quyết số 15-NQ/TW, Phó Bí thư "
+        "Thường trực Thành ủy Nguyễn Thị Tuyến cho biết, Thành ủy đã ban hành trên 500 văn bản.",
+        "r",
+        source="002.txt",
+    )
+    other = _chunk(
+        "Phó Bí thư Thường trực Thành ủy Hà Nội cho biết, nhiệm kỳ 2020-2025 có nhiều thách "
+        "thức, thành phố vẫn đạt được những kết quả quan trọng.",
+        "o",
+        source="003.txt",
+    )
+    question = (
+        "Bà Nguyễn Thị Tuyến, Phó Bí thư Thường trực Thành ủy Hà Nội, được nhắc đến trong "
+        "những việc gì?"
+    )
+    answer = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [signed, report, other])
+    cited = {c.passage.chunk_id for c in answer.citations}
+    assert {"k", "r"} <= cited  # both things she did
+    assert "o" not in cited  # the same title, but not her name
