@@ -624,8 +624,7 @@ def _body_lines(page: _Page) -> list[_Line]:
     while body and _credit(body[-1]):
         page.found(_credit(body[-1]), "")
         body.pop()
-    if body:
-        body.extend(captions)
+    body.extend(captions)
     t = page.title_line
     if not body and t is not None and not page.lines[t].chrome:
         body = [page.lines[t]]  # a one-line text: its only line is also its body

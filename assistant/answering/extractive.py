@@ -476,7 +476,14 @@ class _Scorer:
         previous = self._previous_chunk.get(u.passage_index)
         if len(before) < 2 and previous is not None:
             # the sentences before come from the article's previous chunk, when retrieved
-            before = [*self.sentences[previous][-(2 - len(before)) :], *before]
+            # (those before this chunk's start when the offsets are known: chunks overlap)
+            here, prev = self.passages[u.passage_index], self.passages[previous]
+            earlier = [
+                s
+                for s in self.sentences[previous]
+                if not here.end or prev.start + s.end <= here.start
+            ]
+            before = [*earlier[len(earlier) - (2 - len(before)) :], *before]
         tokens: set[str] = set()
         folded: set[str] = set()
         texts = []

@@ -9,6 +9,7 @@ import pytest
 from assistant.answering.base import NOT_FOUND_VI, Turn
 from assistant.answering.extractive import (
     ExtractiveAnswerer,
+    _Scorer,
     analyze_question,
     split_question,
 )
@@ -426,3 +427,18 @@ def test_every_mention_of_the_person_asked_about_is_an_item():
     cited = {c.passage.chunk_id for c in answer.citations}
     assert {"k", "r"} <= cited  # both things she did
     assert "o" not in cited  # the same title, but not her name
+
+
+def test_a_sentence_repeated_by_the_chunk_overlap_is_not_its_own_context():
+    first, second = "Hà Nội họp bàn về quy hoạch chung.", "Thành phố sẽ lập quy hoạch mới."
+    article = f"{first} {second} Quy hoạch được trình Bộ Chính trị."
+    p0 = Passage(text=f"{first} {second}", source="a", title="", score=1.0, chunk_id="0",
+                 position=0, start=0, end=len(first) + 1 + len(second))  # fmt: skip
+    start = len(first) + 1  # the second sentence starts both chunks' overlap
+    p1 = Passage(text=article[start:], source="a", title="", score=1.0, chunk_id="1",
+                 position=1, start=start, end=len(article))  # fmt: skip
+    ev = ExtractiveAnswerer(abstain_threshold=0.0).evidence("Quy hoạch được trình ai?", [p0, p1])
+    scorer = _Scorer(ev.profile, [p0, p1])
+    unit = next(u for u in scorer.units[1] if u.text.startswith("Thành phố"))
+    _, _, near = scorer._near(unit)
+    assert near == first  # the sentence before the overlap, not the overlap itself
