@@ -439,6 +439,7 @@ class _Scorer:
         self.passage_folded = [v[1] for v in views]
         self.title_tokens = [set(_tokens(p.title)) for p in passages]
         self.title_folded = [{_fold(t) for t in ts} for ts in self.title_tokens]
+        self.title_folded_seq = [" ".join(_fold(t) for t in _tokens(p.title)) for p in passages]
         self.folded_text = [v[2] for v in views]
         # a question word's weakest support: in the passage's title or anywhere in it
         self._around = [
@@ -474,30 +475,37 @@ class _Scorer:
         sents = self.sentences[u.passage_index]
         before = sents[max(0, u.sentence_index - 2) : u.sentence_index]
         previous = self._previous_chunk.get(u.passage_index)
-        if len(before) < 2 and previous is not None:
-            # the sentences before come from the article's previous chunk, when retrieved
-            # (those before this chunk's start when the offsets are known: chunks overlap)
+        if not before and previous is not None:
+            # a chunk's first sentence: the two before it come from the article's previous
+            # chunk, when retrieved (those before this chunk's start, if the offsets are
+            # known: chunks overlap)
             here, prev = self.passages[u.passage_index], self.passages[previous]
             earlier = [
                 s
                 for s in self.sentences[previous]
                 if not here.end or prev.start + s.end <= here.start
             ]
-            before = [*earlier[len(earlier) - (2 - len(before)) :], *before]
+            before = earlier[-2:]
         tokens: set[str] = set()
         folded: set[str] = set()
         texts = []
+        folded_words = []
         for s in before:
             tokens |= s.tokens
             folded |= s.folded
             texts.append(s.text)
+            folded_words.extend(s.folded_seq)
         if u.clause:
             own = sents[u.sentence_index]
             head = self.passages[u.passage_index].text[own.start : u.start]
             toks = _tokens(head)
+            head_folded = [_fold(t) for t in toks]
             tokens |= set(toks)
-            folded |= {_fold(t) for t in toks}
+            folded |= set(head_folded)
             texts.append(head)
+            folded_words.extend(head_folded)
+        title = self.title_folded_seq[u.passage_index]
+        self._near_folded_cache[(u.passage_index, u.start)] = f" {' '.join(folded_words)} {title} "
         return tokens, folded, " ".join(texts)
 
     # -- parts of the score ----------------------------------------------------------
@@ -758,12 +766,11 @@ class _Scorer:
         m = _UNIT_RE.match(text, end)
         return m.end() if m and m.end() > end else end
 
-    def _near_folded(self, u: _Unit, text: str) -> str:
-        key = (u.passage_index, u.start)
-        if key not in self._near_folded_cache:
-            folded = " ".join(_fold(t) for t in _tokens(text))
-            self._near_folded_cache[key] = f" {folded} "
-        return self._near_folded_cache[key]
+    def _near_folded(self, u: _Unit) -> str:
+        """The folded words just before the unit (as :meth:`_near`) and of its passage's title,
+        spaced."""
+        self._near(u)  # fills the cache
+        return self._near_folded_cache[(u.passage_index, u.start)]
 
     def _constraints(self, u: _Unit) -> float:
         """How well the unit keeps the question's years, numbers and names.
@@ -780,7 +787,7 @@ class _Scorer:
         factor = 1.0
         _, _, near_text = self._near(u)
         unit_text = " " + " ".join(u.folded_seq) + " "
-        near = self._near_folded(u, near_text + " " + passage.title)
+        near = self._near_folded(u)
         article = self.article_folded[passage.source]
 
         def where(words: str) -> str:
