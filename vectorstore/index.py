@@ -21,6 +21,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -170,6 +171,54 @@ class WriteResult:
 class _ManifestCache:
     data: dict[str, dict[str, Any]] = field(default_factory=dict)
     at: float = 0.0
+    fingerprint: str = ""
+
+
+class _ChunkCache:
+    """Recently read chunks by id, for one version of the manifest.
+
+    A chunk id names one version of one chunk (its source, its article's
+    hash, its position and its text), so what is read under an id does not
+    change; the cache is still emptied when the live sources change (another
+    process's ingest shows as a new manifest fingerprint) and on this index's
+    own writes. Reading texts and metadata is most of a Chroma query's time;
+    a question over a corpus already searched reads few.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._data: OrderedDict[str, StoredChunk] = OrderedDict()
+        self._fingerprint = ""
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def _check(self, fingerprint: str) -> None:
+        if fingerprint != self._fingerprint:
+            self._data.clear()
+            self._fingerprint = fingerprint
+
+    def lookup(self, ids: list[str], fingerprint: str) -> dict[str, StoredChunk]:
+        with self._lock:
+            self._check(fingerprint)
+            out = {}
+            for i in ids:
+                c = self._data.get(i)
+                if c is not None:
+                    self._data.move_to_end(i)
+                    out[i] = c
+            return out
+
+    def add(self, chunks: list[StoredChunk], fingerprint: str) -> None:
+        with self._lock:
+            self._check(fingerprint)
+            for c in chunks:
+                self._data[c.id] = replace(c, similarity=0.0)
+                self._data.move_to_end(c.id)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
 
 
 class DocumentIndex:
@@ -195,6 +244,7 @@ class DocumentIndex:
         self.manifest_ttl = manifest_ttl
         self._manifest = _ManifestCache()
         self._mlock = threading.Lock()
+        self._chunks = _ChunkCache()
 
     # ------------------------------------------------------------------ writes
     def _write_guard(self):
@@ -302,6 +352,17 @@ class DocumentIndex:
     def _invalidate(self) -> None:
         with self._mlock:
             self._manifest = _ManifestCache()
+        self._chunks.clear()
+
+    def _read_chunks(self, ids: list[str], manifest: dict[str, dict[str, Any]]) -> dict[str, StoredChunk]:
+        """The chunks ``ids`` that are live under ``manifest``, from the cache or the store."""
+        found = self._chunks.lookup(ids, self.fingerprint(manifest))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            fetched = self.store.get(ids=missing)
+            self._chunks.add(fetched, self.fingerprint(manifest))
+            found.update((c.id, c) for c in fetched)
+        return {i: c for i, c in found.items() if self._is_live(c.metadata, manifest)}
 
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Live sources (cached for ``manifest_ttl`` seconds)."""
@@ -316,12 +377,18 @@ class DocumentIndex:
         return rec is not None and rec.get("doc_hash") == meta.get("doc_hash")
 
     def fingerprint(self, manifest: dict[str, dict[str, Any]] | None = None) -> str:
+        """A hash of the live sources' versions (computed once per cached manifest)."""
         manifest = self.manifest() if manifest is None else manifest
+        cached = self._manifest
+        if manifest is cached.data and cached.fingerprint:
+            return cached.fingerprint
         h = hashlib.sha256()
         for src in sorted(manifest):
             h.update(
                 f"{src}\x00{manifest[src].get('doc_hash', '')}\x00{manifest[src].get('chunker', '')}\n".encode()
             )
+        if manifest is cached.data:
+            cached.fingerprint = h.hexdigest()
         return h.hexdigest()
 
     def sync_lexical(self) -> None:
@@ -372,8 +439,9 @@ class DocumentIndex:
             vector = self.embeddings.embed_query(dense_query)
             want = n_cand
             while True:
-                got = self.store.query(vector, want, where=where or None)
-                dense = [c for c in got if self._is_live(c.metadata, manifest)]
+                got = self.store.query_ids(vector, want, where=where or None)
+                live = self._read_chunks([i for i, _ in got], manifest)
+                dense = [replace(live[i], similarity=s) for i, s in got if i in live]
                 if len(dense) >= n_cand or len(got) < want:
                     break
                 want *= 2
@@ -412,8 +480,8 @@ class DocumentIndex:
             info.setdefault(cid, {}).update(lexical_rank=rank, lexical_score=score)
         missing = [cid for cid, d in info.items() if "chunk" not in d]
         if missing:
-            for c in self.store.get(ids=missing):
-                info[c.id]["chunk"] = c
+            for cid, c in self._read_chunks(missing, manifest).items():
+                info[cid]["chunk"] = c
         if f.method == "rrf":
 
             def fused(d: dict[str, Any]) -> float:

