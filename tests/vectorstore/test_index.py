@@ -153,3 +153,44 @@ def test_second_writer_process_gets_a_clear_message(tmp_path):
         p.join(10)
     with WriterLock(tmp_path / "write.lock", timeout=0.5).hold():
         pass
+
+
+class _CountingStore(InMemoryStore):
+    """Counts the chunks read by ``get`` (what the chunk cache saves)."""
+
+    def __init__(self, *a, **k) -> None:
+        super().__init__(*a, **k)
+        self.read = 0
+
+    def get(self, *, ids=None, where=None):
+        out = super().get(ids=ids, where=where)
+        self.read += len(out) if ids is not None else 0
+        return out
+
+
+def test_a_repeated_search_reads_no_chunk_again(tmp_path):
+    store = _CountingStore("fake")
+    index = DocumentIndex(HashingEmbeddings(), store, LexicalIndex(tmp_path / "lex"))
+    index.write_article(*_article("/a.txt", ["Hà Nội tăng trưởng 7,5%", "Quy hoạch đô thị", "Giao thông"]))
+    first = [(h.chunk.id, h.chunk.text, h.dense_score) for h in index.search("Hà Nội tăng trưởng", 3)]
+    read = store.read
+    assert read > 0
+    again = [(h.chunk.id, h.chunk.text, h.dense_score) for h in index.search("Hà Nội tăng trưởng", 3)]
+    assert again == first  # the same chunks and similarities, from the cache
+    assert store.read == read
+
+
+def test_the_chunk_cache_never_serves_a_replaced_version(tmp_path):
+    store = InMemoryStore("fake")
+    index = DocumentIndex(HashingEmbeddings(), store, LexicalIndex(tmp_path / "lex"), manifest_ttl=0.0)
+    index.write_article(*_article("/a.txt", ["Hà Nội tăng trưởng 7,5%", "Quy hoạch đô thị"]))
+    assert "7,5%" in index.search("Hà Nội tăng trưởng", 1)[0].chunk.text
+    # another process (a second index on the same store) ingests a new version
+    other = DocumentIndex(HashingEmbeddings(), store, LexicalIndex(tmp_path / "lex2"))
+    other.write_article(*_article("/a.txt", ["Hà Nội tăng trưởng 8%", "Quy hoạch đô thị"]))
+    texts = [h.chunk.text for h in index.search("Hà Nội tăng trưởng", 2)]
+    assert texts[0] == "Hà Nội tăng trưởng 8%"
+    assert not any("7,5%" in t for t in texts)
+    # and this index's own delete empties it too
+    index.delete_source("/a.txt")
+    assert index.search("Hà Nội tăng trưởng", 2) == []
