@@ -8,7 +8,7 @@ asked for (a date for "ngày nào", a number for "bao nhiêu", a person for
 "ai"), and the question's years, numbers and names. Both signals are z-scored
 over the candidates and blended with ``weight`` on the evidence side.
 
-It runs on the CPU in pure Python (no model): about 10 ms for 15 passages on
+It runs on the CPU in pure Python (no model): about 6 to 9 ms for 15 passages on
 2 cores. Its weight and depth were chosen on the bundled evaluation set and
 checked on the Zalo benchmark; the ablation in ``docs/retrieval.md`` shows
 what it adds on both.
