@@ -226,12 +226,32 @@ def is_followup(question: str) -> bool:
     return len(content) == 0 or (len(content) == 1 and not named)
 
 
+# The boundary words as written with their marks: "đô" (Thủ đô), "thể" (thể chế), "cán"
+# (cán bộ) or "đất" fold like "do", "the", "can", "dat" but do not end a phrase.
+_BOUNDARY_ACCENTED = frozenset(
+    {
+        "nhiêu", "mấy", "gì", "nào", "đâu", "không", "chưa", "được", "là", "có", "đã", "sẽ",
+        "đang", "vào", "họp", "diễn", "tổ", "ký", "kí", "trình", "phát", "yêu", "đạt", "đặt",
+        "xác", "gồm", "nêu", "nếu", "thì", "mà", "bị", "để", "tại", "ở", "và", "hoặc", "nhằm",
+        "với", "đó", "như", "thế", "áp", "cần", "phải", "muốn", "bàn", "đồng", "đóng",
+    }
+)  # fmt: skip
+
+
+def _ends_phrase(tok: _Tok) -> bool:
+    """A lowercase word that ends a noun phrase ("được", "là", "ký" ...)."""
+    if tok.cap or tok.fold not in _PHRASE_BOUNDARY:
+        return False
+    low = tok.text.lower()
+    return low == tok.fold or low in _BOUNDARY_ACCENTED  # unmarked: cannot tell "do" from "đô"
+
+
 def _resolve(tokens: list[_Tok], i: int, limit: int = 20) -> int:
     """End offset of the noun phrase that starts at ``tokens[i]``."""
     end = tokens[i].end
     for j in range(i, min(len(tokens), i + limit)):
         t = tokens[j]
-        if j > i and not t.cap and t.fold in _PHRASE_BOUNDARY:
+        if j > i and _ends_phrase(t):
             break
         end = t.end
         if t.comma_after:
@@ -328,7 +348,7 @@ def _replace_aligned(fragment: str, prev: str) -> str | None:
         if k >= len(p) or p[k - 1].comma_after:
             return None
         end = k
-        while end < len(p) and (p[end].cap or p[end].fold not in _PHRASE_BOUNDARY):
+        while end < len(p) and not _ends_phrase(p[end]):
             end += 1
             if p[end - 1].comma_after:
                 break

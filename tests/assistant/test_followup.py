@@ -138,3 +138,16 @@ def test_no_history_no_change():
 def test_condense_reports_the_new_words():
     c = condense("Còn năm 2024 thì sao?", [Turn("Năm 2023 thu ngân sách đạt bao nhiêu?")])
     assert c.is_followup and c.focus == "năm 2024"
+
+
+def test_a_carried_noun_phrase_keeps_words_that_only_fold_like_boundary_words():
+    # "đô" folds to "do" and "thể" to "the", like the words that end a phrase ("do", "thế")
+    h = [Turn("Kết luận về thể chế đặc thù của Thủ đô được ban hành khi nào?")]
+    assert condense_question("Ai ký kết luận đó?", h) == (
+        "Ai ký Kết luận về thể chế đặc thù của Thủ đô?"
+    )
+    # a word that does end a phrase still does
+    h = [Turn("Kết luận số 143 của Thành ủy được ký khi nào?")]
+    assert condense_question("Ai trình bày kết luận đó?", h) == (
+        "Ai trình bày Kết luận số 143 của Thành ủy?"
+    )
