@@ -80,6 +80,12 @@ _CUES: tuple[tuple[str, str], ...] = (
         "date",
     ),
     (r"\bphần trăm\b|%|\btỷ lệ\b|\btỉ lệ\b", "percent"),
+    # a rate asked for ("tăng trưởng bao nhiêu") is a percentage, not a count
+    (
+        r"\b(?:tăng trưởng|lạm phát|lãi suất|tốc độ tăng)\b.*\bbao nhiêu\b|"
+        r"\bbao nhiêu\b.*\b(?:tăng trưởng|lạm phát|lãi suất)\b",
+        "percent",
+    ),
     (r"\bbao nhiêu\b|\bmấy\b", "number"),
     (
         r"\b(?:kinh phí|ngân sách|vốn|dự toán|tổng mức đầu tư|chi phí|giá trị|doanh thu|"

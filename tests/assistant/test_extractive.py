@@ -442,3 +442,26 @@ def test_a_sentence_repeated_by_the_chunk_overlap_is_not_its_own_context():
     unit = next(u for u in scorer.units[1] if u.text.startswith("Thành phố"))
     _, _, near = scorer._near(unit)
     assert near == first  # the sentence before the overlap, not the overlap itself
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Năm 2023 kinh tế Hà Nội tăng trưởng bao nhiêu?", "ha noi tang truong kinh te nam 2023 bao nhieu"],
+)
+def test_a_growth_rate_asked_for_is_a_percentage_not_a_count(question):
+    assert "percent" in analyze_question(question).expects
+    plan = _chunk(
+        "Ban Chấp hành cho ý kiến về Báo cáo tình hình thực hiện nhiệm vụ phát triển kinh tế - xã "
+        "hội năm 2023 của Hà Nội và Kế hoạch tài chính 3 năm giai đoạn 2024-2026.",
+        "plan",
+    )
+    growth = _chunk(
+        "Năm 2023, Hà Nội có 18/23 chỉ tiêu phát triển kinh tế - xã hội dự kiến đạt kế hoạch. "
+        "Kinh tế duy trì mức tăng trưởng khá, ước đạt 6,11%, cao hơn mức bình quân chung cả "
+        "nước (trên 5%).",
+        "growth",
+        source="b.txt",
+    )
+    answer = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [plan, growth])
+    assert answer.direct_answer == "6,11%"
+
