@@ -19,11 +19,11 @@ with ``gradio_client`` (they do not depend on the chat UI)::
     #       citations: [{"index", "title", "source", "quote", "text"}],
     #       abstained: bool)
     text, citations, abstained = client.predict(
-        "Hà Nội đặt mục tiêu tăng trưởng bình quân bao nhiêu?", [], 5, api_name="/ask"
+        "Hà Nội đặt mục tiêu tăng trưởng bình quân bao nhiêu?", [], 10, api_name="/ask"
     )
     # a follow-up: pass the earlier turns
     history = [{"question": "Hà Nội đặt mục tiêu tăng trưởng bình quân bao nhiêu?", "answer": text}]
-    text2, citations2, _ = client.predict("Còn năm 2030 thì sao?", history, 5, api_name="/ask")
+    text2, citations2, _ = client.predict("Còn năm 2030 thì sao?", history, 10, api_name="/ask")
 
     # retrieve(question: str, k: int) -> [{"rank", "title", "source", "outlet", "date",
     #                                      "score", "chunk_id", "text"}]
@@ -250,7 +250,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         >>> launch(demo, settings)                              # doctest: +SKIP
     """
     session = ChatSession(assistant, settings)
-    default_k = max(1, min(10, settings.retrieval.top_k))
+    default_k = max(1, min(10, settings.retrieval.top_k))  # passages shown by /retrieve
+    # passages an answer is composed from: as many as the evaluated and calibrated API uses
+    answer_k = max(1, min(10, settings.answer.context_passages))
     max_mb = settings.app.max_upload_mb
 
     # ------------------------------------------------------------- handlers
@@ -345,7 +347,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
 
     # ------------------------------------------------------------- API only
     def ask(
-        question: str, history: list[dict] | str | None = None, k: int = default_k
+        question: str, history: list[dict] | str | None = None, k: int = answer_k
     ) -> tuple[str, list[dict], bool]:
         """Answer a question; history is a list of {"question", "answer"} of earlier turns."""
         import json
@@ -353,7 +355,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         if isinstance(history, str):
             history = json.loads(history) if history.strip() else []
         try:
-            answer = assistant.ask(question, history or [], k=_api_k(k))
+            answer = assistant.ask(question, history or [], k=_api_k(k, answer_k))
         except AssistantError as e:
             raise gr.Error(str(e)) from None
         return answer.text, citations_json(answer), answer.abstained
@@ -377,8 +379,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         except AssistantError as e:
             raise gr.Error(str(e)) from None
 
-    def _api_k(k: int | None) -> int:
-        k = default_k if k is None else int(k)
+    def _api_k(k: int | None, default: int = default_k) -> int:
+        k = default if k is None else int(k)
         if not 1 <= k <= MAX_API_K:
             raise gr.Error(f"k phải từ 1 đến {MAX_API_K}. (k must be between 1 and {MAX_API_K}.)")
         return k
@@ -426,7 +428,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                             k_slider = gr.Slider(
                                 1,
                                 10,
-                                value=default_k,
+                                value=answer_k,
                                 step=1,
                                 label="Số đoạn văn dùng để trả lời",
                                 info="Nhiều đoạn hơn: đầy đủ hơn nhưng chậm hơn.",
