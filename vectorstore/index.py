@@ -356,11 +356,12 @@ class DocumentIndex:
 
     def _read_chunks(self, ids: list[str], manifest: dict[str, dict[str, Any]]) -> dict[str, StoredChunk]:
         """The chunks ``ids`` that are live under ``manifest``, from the cache or the store."""
-        found = self._chunks.lookup(ids, self.fingerprint(manifest))
+        fingerprint = self.fingerprint(manifest)
+        found = self._chunks.lookup(ids, fingerprint)
         missing = [i for i in ids if i not in found]
         if missing:
             fetched = self.store.get(ids=missing)
-            self._chunks.add(fetched, self.fingerprint(manifest))
+            self._chunks.add(fetched, fingerprint)
             found.update((c.id, c) for c in fetched)
         return {i: c for i, c in found.items() if self._is_live(c.metadata, manifest)}
 
@@ -387,9 +388,10 @@ class DocumentIndex:
             h.update(
                 f"{src}\x00{manifest[src].get('doc_hash', '')}\x00{manifest[src].get('chunker', '')}\n".encode()
             )
+        digest = h.hexdigest()
         if manifest is cached.data:
-            cached.fingerprint = h.hexdigest()
-        return h.hexdigest()
+            cached.fingerprint = digest
+        return digest
 
     def sync_lexical(self) -> None:
         """Bring the lexical index in line with the live chunks (cheap when it is)."""
@@ -502,7 +504,7 @@ class DocumentIndex:
         hits = []
         for d in info.values():
             chunk = d.get("chunk")
-            if chunk is None or not self._is_live(chunk.metadata, manifest):
+            if chunk is None:  # not live (what _read_chunks returns is)
                 continue
             score = fused(d)
             hits.append(

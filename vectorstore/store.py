@@ -341,17 +341,23 @@ class ChromaStore(VectorStore):
         if where:
             self._chunks.delete(where=_chroma_where(where))
 
-    def query(self, vector, k, where=None) -> list[StoredChunk]:
+    def _nearest(self, vector, k, where, include: list[str]) -> dict[str, Any] | None:
+        """Chroma's answer for the ``k`` nearest chunks (None when there are none)."""
         self._connect()
         n = self._chunks.count()
         if n == 0 or k <= 0:
-            return []
-        res = self._chunks.query(
+            return None
+        return self._chunks.query(
             query_embeddings=[vector],
             n_results=min(k, n),
             where=_chroma_where(where),
-            include=["documents", "metadatas", "distances"],
+            include=include,
         )
+
+    def query(self, vector, k, where=None) -> list[StoredChunk]:
+        res = self._nearest(vector, k, where, ["documents", "metadatas", "distances"])
+        if res is None:
+            return []
         out = []
         for i, doc, meta, dist in zip(
             res["ids"][0],
@@ -366,16 +372,9 @@ class ChromaStore(VectorStore):
     def query_ids(self, vector, k, where=None) -> list[tuple[str, float]]:
         """Ids and similarities only: reading the texts and metadata of 50 results
         costs Chroma several times the search itself."""
-        self._connect()
-        n = self._chunks.count()
-        if n == 0 or k <= 0:
+        res = self._nearest(vector, k, where, ["distances"])
+        if res is None:
             return []
-        res = self._chunks.query(
-            query_embeddings=[vector],
-            n_results=min(k, n),
-            where=_chroma_where(where),
-            include=["distances"],
-        )
         return [
             (i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
         ]
