@@ -56,7 +56,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
 from assistant.answering.citations import CitationNumbering
@@ -166,6 +166,15 @@ class _Unit:
     folded_seq: list[str]
     sentence_index: int
     clause: bool = False
+
+
+class _Near(NamedTuple):
+    """What stands just before a unit: two sentences, and its own sentence's head."""
+
+    tokens: set[str]
+    folded: set[str]
+    text: str
+    folded_text: str  # its folded words, space-separated
 
 
 @dataclass
@@ -418,14 +427,13 @@ class _Scorer:
             for t in profile.terms
             if not t.folded.isalnum()
         }
-        self._near_cache: dict[tuple[int, int], tuple[set[str], set[str], str]] = {}
+        self._near_cache: dict[tuple[int, int], _Near] = {}
         chunk_at = {(p.source, p.position): i for i, p in enumerate(passages)}
         self._previous_chunk = {
             i: chunk_at[(p.source, p.position - 1)]
             for i, p in enumerate(passages)
             if (p.source, p.position - 1) in chunk_at
         }
-        self._near_folded_cache: dict[tuple[int, int], str] = {}
 
         def idf(term: Term) -> float:
             key = term.folded if self.lenient else "\x00" + term.accented
@@ -464,14 +472,14 @@ class _Scorer:
         ]
 
     # -- context -----------------------------------------------------------------------
-    def _near(self, u: _Unit) -> tuple[set[str], set[str], str]:
+    def _near(self, u: _Unit) -> _Near:
         """Tokens and text just before the unit: two sentences, and its own sentence's head."""
         key = (u.passage_index, u.start)
         if key not in self._near_cache:
             self._near_cache[key] = self._compute_near(u)
         return self._near_cache[key]
 
-    def _compute_near(self, u: _Unit) -> tuple[set[str], set[str], str]:
+    def _compute_near(self, u: _Unit) -> _Near:
         sents = self.sentences[u.passage_index]
         before = sents[max(0, u.sentence_index - 2) : u.sentence_index]
         previous = self._previous_chunk.get(u.passage_index)
@@ -504,14 +512,12 @@ class _Scorer:
             folded |= set(head_folded)
             texts.append(head)
             folded_words.extend(head_folded)
-        title = self.title_folded_seq[u.passage_index]
-        self._near_folded_cache[(u.passage_index, u.start)] = f" {' '.join(folded_words)} {title} "
-        return tokens, folded, " ".join(texts)
+        return _Near(tokens, folded, " ".join(texts), " ".join(folded_words))
 
     # -- parts of the score ----------------------------------------------------------
     def _coverage(self, u: _Unit) -> tuple[float, float, dict[str, float]]:
         i = u.passage_index
-        near_tokens, near_folded, _ = self._near(u)
+        near_tokens, near_folded, _, _ = self._near(u)
         lenient = self.lenient
         covered: dict[str, float] = {}
         cov = ctx = 0.0
@@ -769,8 +775,7 @@ class _Scorer:
     def _near_folded(self, u: _Unit) -> str:
         """The folded words just before the unit (as :meth:`_near`) and of its passage's title,
         spaced."""
-        self._near(u)  # fills the cache
-        return self._near_folded_cache[(u.passage_index, u.start)]
+        return f" {self._near(u).folded_text} {self.title_folded_seq[u.passage_index]} "
 
     def _constraints(self, u: _Unit) -> float:
         """How well the unit keeps the question's years, numbers and names.
@@ -785,7 +790,7 @@ class _Scorer:
         i = u.passage_index
         passage = self.passages[i]
         factor = 1.0
-        _, _, near_text = self._near(u)
+        near_text = self._near(u).text
         unit_text = " " + " ".join(u.folded_seq) + " "
         near = self._near_folded(u)
         article = self.article_folded[passage.source]
@@ -839,7 +844,7 @@ class _Scorer:
             " "
             + " ".join(u.folded_seq)
             + " "
-            + " ".join(_fold(t) for t in _tokens(self._near(u)[2]))
+            + self._near(u).folded_text
             + " "
         )
         return sum(f" {a} " in text for a in anchors) / len(anchors)
