@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from assistant.rerank import Reranker
     from assistant.settings import Settings
 
-CHUNKER_VERSION = "v2"
+CHUNKER_VERSION = "v3"  # v3: chunks carry their article's period
 
 
 @dataclass

@@ -22,7 +22,8 @@ class Passage:
     well the passage's best sentence answers the question), with the first-stage
     score kept in ``fused_score``. ``dense_rank`` / ``lexical_rank`` are 1-based
     ranks on each side (None when that side did not return the passage), for
-    ``search --explain``.
+    ``search --explain``. ``period`` is the year its article is about where it
+    starts ("2023", or a range "2021-2025"; "" when none or not known).
     """
 
     text: str
@@ -35,6 +36,7 @@ class Passage:
     position: int = 0
     start: int = 0
     end: int = 0
+    period: str = ""
     dense_rank: int | None = None
     lexical_rank: int | None = None
     dense_score: float | None = None
@@ -56,6 +58,7 @@ class Passage:
             position=int(m.get("chunk_index", 0) or 0),
             start=int(m.get("start", 0) or 0),
             end=int(m.get("end", 0) or 0),
+            period=str(m.get("period", "") or ""),
             **extra,
         )
 
@@ -73,6 +76,7 @@ class Passage:
                 "chunk_index": self.position,
                 "start": self.start,
                 "end": self.end,
+                "period": self.period,
                 "score": self.score,
             },
         )

@@ -14,6 +14,7 @@ Every chunk is an exact slice of its article: ``article.page_content[start:end]
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from ingest import schema
-from ingest.vietnamese import nfc, split_sentences
+from ingest.vietnamese import current_period, nfc, periods, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,9 @@ class ArticleChunker:
 
     def split_article(self, article: Document) -> list[Document]:
         """Chunks of one article; metadata = article metadata + chunk_id, chunk_index, start,
-        end, and section (the heading the chunk's text falls under, "" when none).
+        end, section (the heading the chunk's text falls under, "" when none) and
+        period (the year the article is about where the chunk starts, see
+        :func:`ingest.vietnamese.current_period`; "" when none).
 
         The article text should be NFC (every article from
         :func:`ingest.pipeline.load_article` is); otherwise it is normalised
@@ -95,10 +98,15 @@ class ArticleChunker:
             )
             text = normalized
         spans = self._chunk_spans(text)
-        headings = [(u.start, text[u.start : u.end]) for u in self._units(text) if u.heading]
+        units = self._units(text)
+        headings = [(u.start, text[u.start : u.end]) for u in units if u.heading]
+        named = periods(text)
+        ends = [end for end, _ in named]
         source = str(article.metadata.get(schema.SOURCE, ""))
         chunks: list[Document] = []
         for index, (start, end) in enumerate(spans):
+            before = bisect.bisect_right(ends, start)  # periods named before the chunk
+            period = current_period([p for _, p in named[:before]])
             content = text[start:end]
             chunk_id = schema.make_chunk_id(source, index, content)
             metadata = dict(article.metadata)
@@ -109,6 +117,7 @@ class ArticleChunker:
                     schema.START: start,
                     schema.END: end,
                     schema.SECTION: _section_of(headings, start),
+                    schema.PERIOD: period,
                 }
             )
             chunks.append(Document(page_content=content, metadata=metadata, id=chunk_id))

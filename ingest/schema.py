@@ -17,6 +17,10 @@ chunk only:
     chunk_index 0-based position of the chunk in the article
     start, end  character offsets of the chunk in the cleaned article text
     section     the heading the chunk falls under ("" when none), indexed with it
+    period      the year the article is about where the chunk starts: the last
+                one named before it, else the last year range ("2023",
+                "2021-2025"; "" when none); a sentence of the chunk that names
+                no year is most likely about it
 """
 
 from __future__ import annotations
@@ -34,9 +38,10 @@ CHUNK_INDEX = "chunk_index"
 START = "start"
 END = "end"
 SECTION = "section"
+PERIOD = "period"
 
 ARTICLE_KEYS = (SOURCE, FILE_NAME, TITLE, OUTLET, DATE, DOC_HASH)
-CHUNK_KEYS = ARTICLE_KEYS + (CHUNK_ID, CHUNK_INDEX, START, END, SECTION)
+CHUNK_KEYS = ARTICLE_KEYS + (CHUNK_ID, CHUNK_INDEX, START, END, SECTION, PERIOD)
 
 
 def content_hash(text: str) -> str:

@@ -10,20 +10,27 @@ not "o" + circumflex + dot below) and is pure, fast and dependency-free:
   search;
 * :func:`split_sentences` finds sentence spans without breaking numbers
   ("7,5%", "1.000.000"), dates ("20/11/2017") or abbreviations ("TP.",
-  "PGS.TS.", "Nguyễn V. A").
+  "PGS.TS.", "Nguyễn V. A");
+* :func:`periods`, :func:`current_period` and :func:`last_period` find the
+  years and year ranges a news text names ("năm 2023", "24/11/2023", "giai
+  đoạn 2021-2025") and the one it is about where it ends.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 __all__ = [
     "fold_diacritics",
     "has_diacritics",
     "is_folded",
     "is_vietnamese_syllable",
+    "current_period",
+    "last_period",
     "nfc",
+    "periods",
     "query_kind",
     "restore_diacritics",
     "split_sentences",
@@ -333,3 +340,62 @@ def restore_diacritics(
             cur[f] = (best_score, [*best_path, f])
         prev = cur
     return " ".join(max(prev.values(), key=lambda x: x[0])[1])
+
+
+# --------------------------------------------------------------------------- periods
+
+# a year (1900-2099), alone, closing a date ("24/11/2023") or opening a range
+# ("2021-2025", "2024 – 2026"); not inside a longer number or code ("1.2023,5",
+# "20245", "2023A")
+_PERIOD_RE = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?:\s?[-–]\s?((?:19|20)\d{2}))?(?![.,]\d)(?!\w)")
+
+
+def periods(text: str) -> list[tuple[int, str]]:
+    """Every year or year range named in ``text``, as (end offset, period), in order.
+
+    A date counts with its year; a range is "first-last".
+
+    >>> periods("Ngày 24/11/2023 họp về kế hoạch 5 năm 2021-2025; có 2.500 doanh nghiệp.")
+    [(15, '2023'), (47, '2021-2025')]
+    """
+    found = []
+    for m in _PERIOD_RE.finditer(text):
+        first, second = m.group(1), m.group(2)
+        if second and 0 < int(second) - int(first) <= 50:
+            found.append((m.end(), f"{first}-{second}"))
+        else:
+            found.append((m.end(1), first))
+    return found
+
+
+def current_period(named: Sequence[str], earlier: str = "") -> str:
+    """The period a text is about after naming ``named`` (in order; see :func:`periods`).
+
+    News text names a year once ("Năm 2023, ...") and goes on about it for
+    several sentences: the last year named is the one a following sentence is
+    most likely about. A range is mostly background ("năm 2024 là năm thứ tư
+    thực hiện kế hoạch 5 năm 2021-2025"), so it counts only when no single
+    year was named, here or ``earlier`` (the period of the text before).
+
+    >>> current_period(["2023", "2021-2025"]), current_period(["2021-2025"], earlier="2024")
+    ('2023', '2024')
+    >>> current_period(["2011-2020"]), current_period([], earlier="2023"), current_period([])
+    ('2011-2020', '2023', '')
+    """
+    singles = [p for p in named if "-" not in p]
+    if singles:
+        return singles[-1]
+    if earlier and "-" not in earlier:
+        return earlier
+    return named[-1] if named else earlier
+
+
+def last_period(text: str, earlier: str = "") -> str:
+    """The period ``text`` is about where it ends: :func:`current_period` of what it names.
+
+    >>> last_period("Năm 2023 tăng 6,11%. Năm 2024 là năm thứ tư của kế hoạch 2021-2025. Tiếp tục.")
+    '2024'
+    >>> last_period("Ngày 23 và 24/11/2023, Ban Chấp hành họp"), last_period("có 2.500 doanh nghiệp")
+    ('2023', '')
+    """
+    return current_period([period for _, period in periods(text)], earlier)

@@ -6,8 +6,9 @@ by an :class:`ExtractiveAnswerer` that never abstains, so each answer's
 ``confidence`` is recorded. A threshold ``t`` abstains on questions with
 confidence below ``t``; it is chosen to meet the targets (abstention recall on
 unanswerable questions ≥ 0.9, false abstention on answerable ones ≤ 5%) with
-the best balanced accuracy, or, when no threshold meets both, with the best
-balanced accuracy overall (``feasible`` is then False).
+the best balanced accuracy; when no threshold meets both (``feasible`` is then
+False), the recall target comes first, then the fewest false abstentions (see
+:func:`choose_threshold`).
 
 Run it after changing the answerer, the retrieval or the corpus::
 
@@ -114,9 +115,11 @@ def choose_threshold(
     Among those meeting both targets, the best balanced accuracy wins. When
     none does, the abstention-recall target comes first (answering what the
     articles do not say is the worse error): among the candidates meeting
-    it, the fewest false abstentions win; when none meets even that, the
-    best balanced accuracy. Ties go to the middle of the tied range, which
-    leaves the most margin on both sides.
+    it, the fewest false abstentions win, then the best balanced accuracy
+    (the most abstentions on unanswerable questions that cost no answerable
+    one); when none meets even the recall target, the best balanced
+    accuracy. Ties go to the middle of the tied range, which leaves the most
+    margin on both sides.
 
     >>> rows = [CalibrationRow(str(i), "x", a, c, a, 1, 1)
     ...         for i, (a, c) in enumerate([(True, .8), (True, .6), (False, .2), (False, .1)])]
@@ -138,7 +141,9 @@ def choose_threshold(
         tied = [x for x in pool if x["balanced_accuracy"] == best]
     else:
         fewest = min(x["false_abstention"] for x in recall_met)
-        tied = [x for x in recall_met if x["false_abstention"] == fewest]
+        least_false = [x for x in recall_met if x["false_abstention"] == fewest]
+        best = max(x["balanced_accuracy"] for x in least_false)
+        tied = [x for x in least_false if x["balanced_accuracy"] == best]
     lo, hi = tied[0]["threshold"], tied[-1]["threshold"]
     # the middle of the tied range, snapped to a candidate inside it
     middle = min(tied, key=lambda x: abs(x["threshold"] - (lo + hi) / 2))

@@ -73,7 +73,7 @@ from assistant.answering.question import (
 from assistant.followup import condense
 from assistant.types import Answer, Passage
 from ingest.chunking import HEADING_MAX_CHARS
-from ingest.vietnamese import nfc, split_sentences, tokenize
+from ingest.vietnamese import last_period, nfc, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from assistant.settings import AnswerSettings
@@ -784,7 +784,10 @@ class _Scorer:
         just before it; found only elsewhere in the passage or article costs a
         little, missing from every passage costs much. A sentence about
         another year ("2023" for a question about 2022) or another congress
-        ("XIV" for "XVIII") costs most.
+        ("XIV" for "XVIII") costs most. A sentence that names no year is about
+        the last year named before it, in its passage or its article
+        (``Passage.period``): "GRDP bình quân đầu người ước đạt 150 triệu
+        đồng" after "năm 2023, ..." does not answer a question about 2024.
         """
         q = self.q
         i = u.passage_index
@@ -803,7 +806,15 @@ class _Scorer:
             return "elsewhere" if f" {words} " in self.all_folded else "nowhere"
 
         unit_years = set(_YEAR_RE.findall(u.text))
-        ctx_years = set(_YEAR_RE.findall(near_text + " " + passage.title + " " + passage.date[:4]))
+        ctx_years: set[str] = set()
+        if q.years and not unit_years:
+            # the year the text around is about: the last one named before the unit, in
+            # its passage or, before the passage, in its article; else the article's date
+            # (a range counts by its ends, as written: "2011-2020" is not about 2015)
+            period = last_period(passage.text[: u.start], earlier=passage.period)
+            ctx_years = set(_YEAR_RE.findall(f"{near_text} {passage.title} {period}"))
+            if not period:
+                ctx_years |= {passage.date[:4]} - {""}
         for y in q.years:
             if y in unit_years:
                 continue
@@ -812,7 +823,7 @@ class _Scorer:
             elif y in ctx_years:
                 factor *= 0.95
             elif ctx_years:
-                factor *= 0.6
+                factor *= 0.45  # the text around is about another year
             else:
                 factor *= 0.85 if where(y) in ("here", "article") else 0.7
         unit_romans = set(_ROMAN_RE.findall(u.text))

@@ -44,3 +44,20 @@ def test_when_not_even_the_recall_target_can_be_met_balanced_accuracy_decides():
     assert not feasible
     best = max(x["balanced_accuracy"] for x in table)
     assert next(x for x in table if x["threshold"] == threshold)["balanced_accuracy"] == best
+
+
+def test_among_thresholds_with_the_fewest_false_abstentions_the_highest_recall_wins():
+    # 10 unanswerable questions; the answerable one at 0.01 abstains under every threshold
+    # that meets the recall target. Above it the false abstentions stay at one while two
+    # more unanswerable questions (0.22, 0.28) are refused: the threshold goes above them
+    # (the middle of the whole range, 0.25, would answer the one at 0.28)
+    answerable = [0.9] * 9 + [0.01]
+    unanswerable = [0.05] * 7 + [0.15, 0.22, 0.28]
+    threshold, feasible, table = choose_threshold(
+        _rows(answerable, unanswerable), min_recall=0.7, max_false=0.0
+    )
+    assert not feasible
+    chosen = next(x for x in table if x["threshold"] == threshold)
+    assert chosen["false_abstention"] == 0.1
+    assert chosen["abstention_recall"] == 1.0
+    assert 0.28 < threshold < 0.9

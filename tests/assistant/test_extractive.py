@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -465,3 +466,41 @@ def test_a_growth_rate_asked_for_is_a_percentage_not_a_count(question):
     answer = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [plan, growth])
     assert answer.direct_answer == "6,11%"
 
+
+
+# ---------------------------------------------------------------- the year a sentence is about
+
+MUC_TIEU = (
+    "Trong đó, các đơn vị sẽ bám sát Chương trình hành động của Đảng bộ thành phố. TP phấn đấu "
+    "tốc độ tăng trưởng tổng sản phẩm trên địa bàn (GRDP) tăng khoảng 6,5-7,0%; GRDP bình quân "
+    "đầu người khoảng 160-162 triệu đồng."
+)
+
+
+def test_a_sentence_without_a_year_is_about_the_last_year_its_article_named_before_it(answerer):
+    # neither sentence names a year; the articles named 2023 before the estimates and 2024
+    # before the targets (Passage.period, set at ingest)
+    estimates = dataclasses.replace(_passage(KINH_TE, 0, "Hà Nội"), period="2023")
+    targets = dataclasses.replace(_passage(MUC_TIEU, 1, "Hà Nội"), period="2024")
+    for question, expected in (
+        ("GRDP bình quân đầu người của Hà Nội năm 2024 là bao nhiêu?", "160-162 triệu đồng"),
+        ("GRDP bình quân đầu người của Hà Nội năm 2023 là bao nhiêu?", "150 triệu đồng"),
+    ):
+        a = answerer.answer(question, [estimates, targets])
+        assert a.direct_answer == expected, (question, a.text)
+    # a year named earlier in the passage itself counts before the article's
+    named = dataclasses.replace(
+        _passage("Năm 2024, thành phố tiếp tục cải cách. " + KINH_TE, 0, "Hà Nội"), period="2023"
+    )
+    a = answerer.answer("Thu ngân sách của Hà Nội năm 2024 ước đạt bao nhiêu?", [named])
+    assert a.direct_answer == "400,421 nghìn tỷ đồng", a.text
+
+
+def test_a_figure_for_another_year_than_asked_is_not_the_answer(answerer):
+    # the 2023 budget revenue, in a passage about 2023, for a question about 2024's estimate
+    passage = dataclasses.replace(_passage(KINH_TE, 0, "Hà Nội"), period="2023")
+    a = answerer.answer("Dự toán thu ngân sách của Hà Nội năm 2024 là bao nhiêu?", [passage])
+    assert a.abstained, (a.confidence, a.text)
+    # without the period (a store ingested before periods were kept) the date still counts
+    dated = _passage(KINH_TE, 0, "Hà Nội", "2023-11")
+    assert answerer.answer("Dự toán thu ngân sách của Hà Nội năm 2024 là bao nhiêu?", [dated]).abstained

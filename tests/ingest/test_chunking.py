@@ -136,6 +136,32 @@ def test_new_section_starts_without_overlap(articles):
     assert headed.metadata[schema.CHUNK_INDEX] > 0
 
 
+def test_a_chunk_carries_the_year_its_article_is_about_where_it_starts(articles):
+    text = (
+        "Năm 2023, kinh tế Thủ đô đạt nhiều thành tựu. Thu ngân sách ước đạt 400,421 nghìn tỷ đồng."
+        "\n\nNăm 2024 là năm thứ tư thực hiện kế hoạch 5 năm 2021 - 2025. Thành phố sẽ tiếp tục "
+        "cải cách.\n\nTP phấn đấu GRDP tăng khoảng 6,5-7,0%; GRDP bình quân đầu người khoảng "
+        "160-162 triệu đồng."
+    )
+    chunks = chunk_article(article(text), chunk_size=100, overlap_sentences=0)
+    assert [(c.page_content[:12], c.metadata[schema.PERIOD]) for c in chunks] == [
+        ("Năm 2023, ki", ""),  # nothing before the first chunk
+        ("Năm 2024 là ", "2023"),  # a chunk's own years are not "before" it
+        # the last single year named; the range after it is background
+        ("TP phấn đấu ", "2024"),
+    ]
+    # a range counts when no single year was named, as written without its spaces;
+    # "6,5-7,0%" and "160-162" are no years
+    text = "Giai đoạn 2021 - 2025, Thủ đô phát triển. " * 3 + "GRDP tăng khoảng 6,5-7,0%."
+    chunks = chunk_article(article(text), chunk_size=100, overlap_sentences=0)
+    assert chunks[-1].metadata[schema.PERIOD] == "2021-2025"
+    # on a bundled article: the 2024 targets come after "trong năm 2024, thành phố ..."
+    target = next(
+        c for c in chunk_article(articles["004"]) if "160-162 triệu đồng" in c.page_content
+    )
+    assert target.metadata[schema.PERIOD] == "2024"
+
+
 def test_prefers_paragraph_boundaries():
     p1 = " ".join(["Đoạn một nói về quy hoạch chung Thủ đô Hà Nội đến năm 2045."] * 6)
     p2 = " ".join(["Đoạn hai nói về giao thông công cộng và đường sắt đô thị."] * 7)

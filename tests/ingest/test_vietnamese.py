@@ -10,7 +10,9 @@ from ingest.vietnamese import (
     fold_diacritics,
     has_diacritics,
     is_folded,
+    last_period,
     nfc,
+    periods,
     split_sentences,
     tokenize,
 )
@@ -287,3 +289,31 @@ def test_sentences_cover_every_word_of_a_real_article(article_files):
 def test_sentences_empty():
     assert split_sentences("") == []
     assert split_sentences(" \n\n ") == []
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "current"),
+    [
+        ("Năm 2023, kinh tế tăng 6,11%.", ["2023"], "2023"),
+        ("Ngày 23 và 24/11/2023, Ban Chấp hành họp.", ["2023"], "2023"),  # a date's year
+        # a range counts only when no single year is named
+        ("kế hoạch 5 năm 2021-2025 và giai đoạn 2011 - 2020", ["2021-2025", "2011-2020"], "2011-2020"),
+        ("năm 2024 là năm thứ tư thực hiện kế hoạch 5 năm 2021-2025", ["2024", "2021-2025"], "2024"),
+        ("đến năm 2045, tầm nhìn đến năm 2065", ["2045", "2065"], "2065"),
+        ("tăng khoảng 6,5-7,0%, 160-162 triệu đồng, 2.500 doanh nghiệp, 20245 hồ sơ", [], ""),
+        ("số 1999.5 và mã 2023A", [], ""),  # no year inside a longer number or code
+        ("từ 2025-2020", ["2025"], "2025"),  # not a range backwards
+    ],
+)
+def test_periods(text, named, current):
+    assert [p for _, p in periods(text)] == named
+    assert last_period(text) == current
+
+
+def test_the_period_before_counts_over_a_range_but_not_over_a_year():
+    assert last_period("Kế hoạch 2021-2025 được triển khai.", earlier="2024") == "2024"
+    assert last_period("Năm 2023 tăng 6,11%.", earlier="2024") == "2023"
+    assert last_period("Không có năm nào.", earlier="2021-2025") == "2021-2025"
