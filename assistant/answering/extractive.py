@@ -407,6 +407,23 @@ def _count_noun_spans(
     return [(m.start(), m.end()) for m in re.finditer(pattern, subject)]
 
 
+def _holds_title(before: str, title: str) -> bool:
+    """Whether folded text ``before`` a name gives the name ``title`` itself, not its deputy.
+
+    "Phó Bí thư Thường trực Thành ủy Hà Nội Nguyễn Thị Tuyến" is not the "Bí thư
+    Thành ủy Hà Nội"; nor is "Phó Bí thư Thành ủy Hà Nội Nguyễn Văn Phong".
+
+    >>> _holds_title("uy vien bo chinh tri, bi thu thanh uy ha noi ", "bi thu thanh uy ha noi")
+    True
+    >>> _holds_title("pho bi thu thanh uy ha noi ", "bi thu thanh uy ha noi")
+    False
+    """
+    return any(
+        not before[: m.start()].endswith("pho ") or title.startswith("pho ")
+        for m in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", before)
+    )
+
+
 class _Scorer:
     """Scores the sentences of the passages against one question profile."""
 
@@ -690,8 +707,16 @@ class _Scorer:
             spans = _persons(text, self.question_low)
             if spans and q.person_title:
                 # "Bí thư Thành ủy Hà Nội nào": the name that follows that title
+                # (or, after a comma, the titles that follow it: "đồng chí Trương Thị Mai,
+                # Ủy viên Bộ Chính trị, ..., Trưởng ban Tổ chức Trung ương cho biết")
                 titled = [
-                    (a, b) for a, b in spans if q.person_title in _fold(text[max(0, a - 60) : a])
+                    (a, b)
+                    for a, b in spans
+                    if _holds_title(_fold(text[max(0, a - 60) : a]), q.person_title)
+                    or (
+                        text[b : b + 2] == ", "
+                        and _holds_title(_fold(text[b : b + 100]), q.person_title)
+                    )
                 ]
                 factors.append(1.0 if titled else 0.6)
                 spans = titled or spans

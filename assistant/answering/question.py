@@ -132,11 +132,19 @@ _ENGLISH_CUES: tuple[tuple[str, str], ...] = (
     (r"\bwhat are\b|\bwhich [a-z]+s\b|\blist\b", "list"),
     (r"\bwhich\b|\bwhat\b", "entity"),
 )
-# "Bí thư Thành ủy Hà Nội nào ...": the answer is the person holding that title.
-_PERSON_TITLE_RE = re.compile(
-    r"\b((?:phó )?(?:bí thư|chủ tịch|tổng bí thư|thủ tướng|bộ trưởng|giám đốc|trưởng ban|"
-    r"ủy viên)(?: [^\s?,]+){0,4}) nào\b"
+# "Bí thư Thành ủy Hà Nội nào ...", "Ai là Bí thư Thành ủy Hà Nội?", "... là ai?": the
+# answer is the person holding that title (as typed, or without diacritics)
+_TITLE = (
+    r"((?:phó )?(?:bí thư|chủ tịch|tổng bí thư|thủ tướng|bộ trưởng|giám đốc|trưởng ban|"
+    r"ủy viên)(?: [^\s?,]+){0,4}?)"
 )
+_PERSON_TITLE_PATTERNS = (
+    rf"\b{_TITLE} nào\b",
+    rf"\bai (?:là|làm|giữ chức) {_TITLE}(?: hiện nay| hiện tại)?(?:$|[?,.])",
+    rf"^(?:hiện nay |hiện tại )?{_TITLE} (?:hiện nay |hiện tại )?là ai\b",
+)
+_PERSON_TITLE_RES = tuple(re.compile(x) for x in _PERSON_TITLE_PATTERNS)
+_FOLDED_PERSON_TITLE_RES = tuple(re.compile(fold_diacritics(x)) for x in _PERSON_TITLE_PATTERNS)
 
 # Classifiers of places: "ở huyện nào" wants "huyện X" in the answer.
 _PLACE_CLASSIFIERS = ("huyện", "quận", "xã", "phường", "tỉnh", "thị xã", "thị trấn")
@@ -371,9 +379,13 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         m = re.search(r"\b(" + "|".join(_PLACE_CLASSIFIERS) + r") nào\b", low)
         classifier = m.group(1) if m else ""
     person_title = ""
-    if "person" in expects and not folded_input:
-        m = _PERSON_TITLE_RE.search(low)
-        person_title = " ".join(_fold(t) for t in tokenize(m.group(1))) if m else ""
+    if "person" in expects:
+        subject = _fold(low) if folded_input else low.strip()
+        for title_re in _FOLDED_PERSON_TITLE_RES if folded_input else _PERSON_TITLE_RES:
+            m = title_re.search(subject)
+            if m:
+                person_title = " ".join(_fold(t) for t in tokenize(m.group(1)))
+                break
     focus_phrase = ""
     if focus:
         f_toks = [_fold(t) for t in tokenize(focus)]

@@ -292,6 +292,57 @@ def test_a_person_asked_by_title_is_the_one_holding_it():
     assert bot.answer(question, [_chunk(text, "x")]).direct_answer == "Đinh Tiến Dũng"
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Ai là Bí thư Thành ủy Hà Nội?", "bi thu thanh uy ha noi"),
+        ("Bí thư Thành ủy Hà Nội là ai?", "bi thu thanh uy ha noi"),
+        ("ai la bi thu thanh uy ha noi", "bi thu thanh uy ha noi"),  # typed without diacritics
+        ("Ai là Phó Bí thư Thường trực Thành ủy?", "pho bi thu thuong truc thanh uy"),
+        ("Ai là Trưởng ban Tổ chức Trung ương?", "truong ban to chuc trung uong"),
+        ("Ai ký kết luận đó?", ""),  # no title asked
+    ],
+)
+def test_the_title_asked_for_is_read_in_every_form_of_the_question(question, title):
+    assert analyze_question(question).person_title == title
+
+
+def test_a_deputy_does_not_hold_the_title_asked_for():
+    deputy = (
+        "Ủy viên Trung ương Đảng, Phó Bí thư Thường trực Thành ủy Hà Nội Nguyễn Thị Tuyến đã ký "
+        "ban hành kết luận số 143-KL/TU."
+    )
+    holder = (
+        "Ủy viên Bộ Chính trị, Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu kết luận Hội "
+        "nghị lần thứ mười bốn."
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    for question in ("Ai là Bí thư Thành ủy Hà Nội?", "ai la bi thu thanh uy ha noi"):
+        a = bot.answer(question, [_chunk(deputy, "d"), _chunk(holder, "h", position=1)])
+        assert a.direct_answer == "Đinh Tiến Dũng", (question, a.text)
+    # "Phó Bí thư Thành ủy Hà Nội" contains "Bí thư Thành ủy Hà Nội" but is not it
+    also_deputy = "Phó Bí thư Thành ủy Hà Nội Nguyễn Văn Phong trình bày tham luận."
+    ranked = bot.evidence(
+        "Bí thư Thành ủy Hà Nội nào phát biểu?", [_chunk(also_deputy + " " + holder, "x")]
+    ).ranked
+    by_name = {n: next(s for s in ranked if n in s.text) for n in ("Văn Phong", "Tiến Dũng")}
+    assert by_name["Văn Phong"].type_factor < by_name["Tiến Dũng"].type_factor
+
+
+def test_a_title_may_follow_the_name_it_belongs_to():
+    text = (
+        "Ghi nhận các kiến nghị, đồng chí Trương Thị Mai, Ủy viên Bộ Chính trị, Trưởng ban Tổ "
+        "chức Trung ương cho biết sẽ xem xét. Phó Bí thư Thường trực Thành ủy Nguyễn Thị Tuyến "
+        "trình bày báo cáo."
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    question = "Ai là Trưởng ban Tổ chức Trung ương?"
+    ranked = bot.evidence(question, [_chunk(text, "x")]).ranked
+    by_name = {n: next(s for s in ranked if n in s.text) for n in ("Thị Mai", "Thị Tuyến")}
+    assert by_name["Thị Mai"].type_factor > by_name["Thị Tuyến"].type_factor
+    assert bot.answer(question, [_chunk(text, "x")]).direct_answer == "Trương Thị Mai"
+
+
 def test_an_announced_list_goes_on_into_the_next_retrieved_chunk():
     first = _chunk(
         "Tại diễn đàn Đại hội XIV, Đảng bộ Hà Nội đưa ra 4 cam kết hành động. Đảng bộ Hà Nội sẽ "
