@@ -154,7 +154,12 @@ _CUE_NOUN_RE = re.compile(
     r"\b(ngày|năm|tháng|buổi|hôm|lúc|thời điểm|thời gian|người|nơi|địa điểm|"
     r"ngay|nam|thang|buoi|hom|luc|thoi diem|thoi gian|nguoi|noi|dia diem) nào\b"
 )
-_COUNT_NOUN_STOP = frozenset("là của và có được thì để vào ở tại trong với cho phần".split())
+# words that end the noun counted (function words, and verbs that often follow it):
+# "bao nhiêu xã đạt chuẩn" counts "xã", "bao nhiêu chỉ tiêu vượt kế hoạch" "chỉ tiêu"
+_COUNT_NOUN_STOP = frozenset(
+    "là của và có được thì để vào ở tại trong với cho phần đã sẽ đang bị "
+    "đạt vượt tăng giảm tham thuộc nằm hoàn thực".split()
+)
 qwords_all = frozenset("bao nhiêu mấy gì nào ai đâu sao nhieu may gi nao dau".split())
 
 # Also used by the sentence scorer of :mod:`assistant.answering.extractive`.
@@ -281,7 +286,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
 
     >>> p = analyze_question("Năm 2023 Hà Nội có bao nhiêu huyện đạt chuẩn nông thôn mới?")
     >>> sorted(p.expects), p.count_noun, sorted(p.years)
-    (['number'], (('huyện', 'đạt'),), ['2023'])
+    (['number'], (('huyện',),), ['2023'])
     >>> analyze_question("nam 2023 ha noi co bao nhieu huyen dat chuan").folded_input
     True
     """
@@ -318,8 +323,8 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
                 if w in stop or w in qwords_all:
                     break
                 words.append(w)
-            if words:
-                count_nouns.append(tuple(words[:2]))
+            if words:  # up to three syllables: "khâu đột phá"
+                count_nouns.append(tuple(words[:3]))
 
     years = frozenset(_YEAR_RE.findall(q))
     numbers = frozenset(

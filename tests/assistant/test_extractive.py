@@ -105,6 +105,24 @@ def test_counted_noun_picks_the_right_number(answerer, passages):
     assert a.direct_answer == "3 chỉ tiêu"
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        # a noun of three syllables is shown whole
+        ("Hà Nội có mấy khâu đột phá", "Thành phố đã xác định 3 khâu đột phá.", "3 khâu đột phá"),
+        # a verb after the noun is not part of it
+        (
+            "Hà Nội có bao nhiêu xã đạt nông thôn mới nâng cao?",
+            "Đã có 17/18 huyện đạt NTM; trong đó, có 111 xã đạt chuẩn NTM nâng cao.",
+            "111 xã",
+        ),
+    ],
+)
+def test_the_counted_noun_of_the_answer_is_the_one_asked_for(question, text, expected):
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [_chunk(text, "x")])
+    assert a.direct_answer == expected, a.text
+
+
 def test_list_question_leads_with_the_items(answerer, passages):
     a = answerer.answer("Hà Nội quyết liệt tháo gỡ những điểm nghẽn nào?", passages)
     assert not a.abstained
