@@ -100,6 +100,7 @@ _YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
 _YEAR_RANGE_RE = re.compile(r"^(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}$")
 # Words that introduce a time item ("năm 2023", "nhiệm kỳ 2020-2025"), folded.
 _TIME_WORDS = frozenset({"nam", "ky", "doan", "den", "tu", "thang", "quy", "khoa"})
+_TWO_SYLLABLE_TIME = frozenset({("giai", "doan"), ("nhiem", "ky"), ("thoi", "ky")})
 _NUMBER_RE = re.compile(r"^\d+(?:[.,/]\d+)*%?$")
 _ORDINAL_RE = re.compile(
     r"\b(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+)|đầu tiên|cuối cùng)\b",
@@ -311,6 +312,8 @@ def _replace_typed(fragment: str, prev: str) -> str | None:
             continue
         i = same[0]
         start, end = p_tokens[i].start, p_tokens[i].end
+        if kind == "year" and i + 1 < len(p_tokens) and _kind(p_tokens[i + 1].text) == "year":
+            end = p_tokens[i + 1].end  # "2025 2030": a range typed without its dash
         new = ft.text
         leftover = [
             t
@@ -318,8 +321,11 @@ def _replace_typed(fragment: str, prev: str) -> str | None:
             if _is_content(t) and not _kind(t.text) and t.fold not in _folded(result).split()
         ]
         if leftover and i > 0 and p_tokens[i - 1].fold in _TIME_WORDS:
-            # "Năm 2023 ..." + "nhiệm kỳ 2025-2030" → "Nhiệm kỳ 2025-2030 ..."
+            # "Năm 2023 ..." + "nhiệm kỳ 2025-2030" → "Nhiệm kỳ 2025-2030 ..."; a time
+            # word of two syllables goes whole ("giai đoạn 2025-2030" + "năm 2024")
             start = p_tokens[i - 1].start
+            if i > 1 and (p_tokens[i - 2].fold, p_tokens[i - 1].fold) in _TWO_SYLLABLE_TIME:
+                start = p_tokens[i - 2].start
             new = fragment[f_tokens[0].start : ft.end]
         result = result[:start] + new + result[end:]
         changed = True

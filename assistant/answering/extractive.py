@@ -319,12 +319,16 @@ def _is_quantity(text: str, start: int, end: int) -> bool:
     return bool(before) and before[-1].lower() in _QUANTITY_BEFORE
 
 
+_PLAN_LENGTH_RE = re.compile(r"\s+năm\s+(?:giai đoạn\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
+
+
 def _number_spans(
     text: str, exclude: frozenset[str], *, years: bool = False
 ) -> list[tuple[int, int, bool]]:
     """Numbers of ``text`` not taken from the question: ``(start, end, is_percent)``.
 
-    Years ("2023") and dates ("19/11") are left out unless ``years``.
+    Years ("2023") and dates ("19/11") are left out unless ``years``, and so is
+    the length of a plan named by its period ("kế hoạch 5 năm 2021-2025").
     """
     out = []
     for m in _NUMBER_RE.finditer(text):
@@ -347,6 +351,8 @@ def _number_spans(
         if d and int(d.group(1)) <= 31 and int(d.group(2)) <= 12:
             # "19/11" is a date; "17/18 huyện" is a count (checked by the count noun)
             continue
+        if _PLAN_LENGTH_RE.match(text, m.end()):
+            continue  # "kế hoạch 5 năm 2021-2025": the plan's name, not a figure of it
         out.append((m.start(), m.end(), m.group().endswith("%")))
     return out
 

@@ -160,6 +160,7 @@ _COUNT_NOUN_STOP = frozenset(
     "là của và có được thì để vào ở tại trong với cho phần đã sẽ đang bị "
     "đạt vượt tăng giảm tham thuộc nằm hoàn thực".split()
 )
+_TIME_WORDS = frozenset("năm tháng quý ngày giai đoạn nhiệm kỳ thời".split())
 qwords_all = frozenset("bao nhiêu mấy gì nào ai đâu sao nhieu may gi nao dau".split())
 
 # Also used by the sentence scorer of :mod:`assistant.answering.extractive`.
@@ -317,10 +318,17 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     if "number" in expects and not foreign:
         regex = _FOLDED_COUNT_NOUN_RE if folded_input else _COUNT_NOUN_RE
         stop = {_fold(w) for w in _COUNT_NOUN_STOP} if folded_input else _COUNT_NOUN_STOP
+        time_words = {_fold(w) for w in _TIME_WORDS} if folded_input else _TIME_WORDS
         for m in regex.finditer(flow if folded_input else low):
             words = []
             for w in m.group(1).split():
                 if w in stop or w in qwords_all:
+                    break
+                if any(c.isdigit() for c in w):
+                    # "tăng trưởng bao nhiêu giai đoạn 2025-2030", "... bao nhiêu năm
+                    # 2023": the words before a year say when, not what is counted
+                    while words and words[-1] in time_words:
+                        words.pop()
                     break
                 words.append(w)
             if words:  # up to three syllables: "khâu đột phá"

@@ -116,6 +116,12 @@ def test_counted_noun_picks_the_right_number(answerer, passages):
             "Đã có 17/18 huyện đạt NTM; trong đó, có 111 xã đạt chuẩn NTM nâng cao.",
             "111 xã",
         ),
+        # a time before a year says when, not what is counted: a growth rate is asked
+        (
+            "ha noi dat muc tieu tang truong bao nhieu giai doan 2025 2030",
+            "Trong nhiệm kỳ 2025-2030, Thủ đô Hà Nội xác định sẽ tăng trưởng 11% trở lên.",
+            "11%",
+        ),
     ],
 )
 def test_the_counted_noun_of_the_answer_is_the_one_asked_for(question, text, expected):
@@ -573,3 +579,16 @@ def test_a_figure_for_another_year_than_asked_is_not_the_answer(answerer):
     # without the period (a store ingested before periods were kept) the date still counts
     dated = _passage(KINH_TE, 0, "Hà Nội", "2023-11")
     assert answerer.answer("Dự toán thu ngân sách của Hà Nội năm 2024 là bao nhiêu?", [dated]).abstained
+
+
+def test_the_length_of_a_plan_named_by_its_period_is_no_figure():
+    # "5 năm 2021-2025" names the plan; the growth asked for is not in this sentence
+    text = (
+        "Thứ ba, về kế hoạch đầu tư công năm 2024 và kế hoạch đầu tư công trung hạn 5 năm "
+        "2021-2025, cần đẩy nhanh tiến độ giải ngân."
+    )
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Hà Nội đặt mục tiêu tăng trưởng bao nhiêu năm 2024?", [_chunk(text, "x")]
+    )
+    assert a.direct_answer == "", a.text
+    assert "năm" in analyze_question("Nghị quyết 15 đã thực hiện được bao nhiêu năm?").count_noun[0]

@@ -30,6 +30,29 @@ def test_year_after_a_word_kept_from_the_previous_question():
     assert q == "Đến năm 2045, Hà Nội đặt mục tiêu trở thành thành phố như thế nào?"
 
 
+@pytest.mark.parametrize(
+    ("previous", "expected"),
+    [
+        # a time word of two syllables is replaced whole, not "giai năm 2024"
+        (
+            "Hà Nội đặt mục tiêu tăng trưởng bao nhiêu giai đoạn 2025-2030?",
+            "Hà Nội đặt mục tiêu tăng trưởng bao nhiêu năm 2024?",
+        ),
+        (
+            "Trong nhiệm kỳ 2025-2030, Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?",
+            "Trong năm 2024, Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?",
+        ),
+        # a range typed without its dash is replaced whole, not "nam 2024 2030"
+        (
+            "ha noi dat muc tieu tang truong bao nhieu giai doan 2025 2030",
+            "ha noi dat muc tieu tang truong bao nhieu năm 2024",
+        ),
+    ],
+)
+def test_a_year_replaces_a_whole_period(previous, expected):
+    assert _ask("Còn năm 2024?", previous).lower() == expected.lower()
+
+
 def test_ordinal_replaces_ordinal():
     q = _ask(
         "Vậy còn điểm nghẽn thứ hai?",
