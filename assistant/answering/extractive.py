@@ -755,7 +755,12 @@ class _Scorer:
             if 0 <= colon < len(text) - 12:
                 end = len(text.rstrip(".…; "))
                 start = colon + 1 + (len(text[colon + 1 :]) - len(text[colon + 1 :].lstrip()))
-                factors.append(1.0)
+                # a list of what is asked for ("tháo gỡ 5 điểm nghẽn, đó là: ..."), not of
+                # something else ("câu hỏi chiến lược ... đặt ra, đó là: ...")
+                lead = f" {' '.join(_fold(t) for t in _tokens(text[max(0, colon - 80) : colon]))} "
+                factors.append(
+                    1.0 if not q.list_head or f" {q.list_head} " in lead else 0.75
+                )
                 listed = (start, end)
             else:
                 factors.append(1.0 if separators >= 2 else 0.8)

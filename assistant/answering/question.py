@@ -160,6 +160,14 @@ _COUNT_NOUN_STOP = frozenset(
     "là của và có được thì để vào ở tại trong với cho phần đã sẽ đang bị "
     "đạt vượt tăng giảm tham thuộc nằm hoàn thực".split()
 )
+# words that end a list's head noun ("những điểm nghẽn của ..."), and generic heads
+_LIST_HEAD_STOP = frozenset(
+    "cua la nao gi ma duoc do o tai trong nay do ve cho voi va thi se da dang can phai gom".split()
+)
+_GENERIC_HEADS = frozenset(
+    ["viec", "dieu", "thanh to", "noi dung", "van de", "yeu to", "cong viec", "hoat dong"]
+    + ["linh vuc", "gi"]
+)
 _TIME_WORDS = frozenset("năm tháng quý ngày giai đoạn nhiệm kỳ thời".split())
 qwords_all = frozenset("bao nhiêu mấy gì nào ai đâu sao nhieu may gi nao dau".split())
 
@@ -229,6 +237,7 @@ class QuestionProfile:
     romans: frozenset[str] = frozenset()  # "XVIII" in "Đại hội lần thứ XVIII"
     place_classifier: str = ""  # "huyện" in "ở huyện nào"
     person_title: str = ""  # "bi thu thanh uy ha noi" in "Bí thư Thành ủy Hà Nội nào ...", folded
+    list_head: str = ""  # "diem nghen" in "Những điểm nghẽn của Hà Nội là gì?", folded
 
     @property
     def numbers_in_question(self) -> frozenset[str]:
@@ -404,6 +413,21 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         f_toks = [_fold(t) for t in tokenize(focus)]
         if 1 <= len(f_toks) <= 8 and not set(f_toks) & {"bao", "nhieu", "gi", "nao", "ai", "sao"}:
             focus_phrase = " ".join(f_toks)
+    list_head = ""
+    if expects == {"list"} and not foreign:  # not "vào những ngày nào" (dates)
+        # "Những điểm nghẽn của Hà Nội là gì?", "... tháo gỡ những điểm nghẽn nào?": the
+        # noun whose items are asked for (folded, at most three syllables); not a generic
+        # one ("gồm những thành tố nào", "những việc gì")
+        flat = _fold(low)
+        m = re.search(r"(?<!\bgom )(?<!\bla )(?<!\blam )\bnhung\s+((?:\w+\s*){1,3})", flat)
+        if m:
+            words = []
+            for w in m.group(1).split():
+                if w in _LIST_HEAD_STOP:
+                    break
+                words.append(w)
+            head = " ".join(words)
+            list_head = "" if head in _GENERIC_HEADS else head
     defined = ""
     if "definition" in expects:
         m = re.search(r"[“\"]([^”\"]{2,60})[”\"]", q)
@@ -412,6 +436,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         text=q,
         defined=defined,
         focus_phrase=focus_phrase,
+        list_head=list_head,
         romans=frozenset(_ROMAN_RE.findall(q)) if not folded_input else frozenset(),
         place_classifier=classifier,
         person_title=person_title,

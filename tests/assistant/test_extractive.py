@@ -592,3 +592,37 @@ def test_the_length_of_a_plan_named_by_its_period_is_no_figure():
     )
     assert a.direct_answer == "", a.text
     assert "năm" in analyze_question("Nghị quyết 15 đã thực hiện được bao nhiêu năm?").count_noun[0]
+
+
+def test_a_list_announced_by_the_words_asked_about_comes_first():
+    text = (  # from 003: the first list answers the question put to Hà Nội, not this one
+        "Cũng theo Phó Bí thư Thường trực Thành ủy Hà Nội, thành phố định hướng phát triển dựa "
+        "trên việc vừa phải khắc phục được các điểm nghẽn đã tồn tại lâu năm, vừa phát triển bứt "
+        "phá và phải trả lời được câu hỏi chiến lược mà đồng chí Tổng Bí thư Tô Lâm đã đặt ra "
+        "đối với Đảng bộ Thủ đô Hà Nội, đó là: Hà Nội sẽ định hình bản sắc và mô hình phát triển "
+        "như thế nào để vừa giữ được hồn Thăng Long, vừa vươn mình thành đại đô thị sáng tạo, "
+        "xanh, thông minh, kết nối toàn cầu. Cùng với đó là thành phố quyết liệt tập trung tháo "
+        "gỡ 5 điểm nghẽn, đó là: ùn tắc giao thông, trật tự đô thị, úng ngập, ô nhiễm môi "
+        "trường, vệ sinh an toàn thực phẩm."
+    )
+    # as in the articles, "Hà Nội" is in most sentences and "điểm nghẽn" in few
+    other = _chunk(LAM_VIEC + " " + KET_LUAN, "y", position=5)
+    for question in ("Những điểm nghẽn của Hà Nội là gì?", "nhung diem nghen cua ha noi la gi"):
+        a = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [_chunk(text, "x"), other])
+        assert a.direct_answer.startswith("ùn tắc giao thông"), (question, a.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("Những điểm nghẽn của Hà Nội là gì?", "diem nghen"),
+        ("nhung diem nghen cua ha noi la gi", "diem nghen"),
+        ("Hà Nội có những khâu đột phá nào?", "khau dot pha"),
+        # no head: a generic noun, a list after "gồm", or dates asked for
+        ("Mô hình lãnh đạo hiện đại mà Hà Nội muốn chuyển sang gồm những thành tố nào?", ""),
+        ("Bà Nguyễn Thị Tuyến được nhắc đến trong những việc gì?", ""),
+        ("Hội nghị lần thứ mười bốn họp vào những ngày nào?", ""),
+    ],
+)
+def test_the_noun_whose_items_are_asked_for(question, head):
+    assert analyze_question(question).list_head == head
