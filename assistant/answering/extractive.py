@@ -413,6 +413,39 @@ def _count_noun_spans(
     return [(m.start(), m.end()) for m in re.finditer(pattern, subject)]
 
 
+def _list_item(text: str, start: int, end: int, item: int) -> tuple[int, int]:
+    """The span of the ``item``-th entry (1-based; -1: the last) of the list
+    ``text[start:end]``, or the whole list when it has no such entry.
+
+    Entries are cut at ";" when there is one, else at "," and a last " và ".
+
+    >>> t = "5 điểm nghẽn, đó là: ùn tắc giao thông, trật tự đô thị, úng ngập và ô nhiễm"
+    >>> [t[slice(*_list_item(t, 21, len(t), k))] for k in (2, -1, 9)][:2]
+    ['trật tự đô thị', 'ô nhiễm']
+    >>> t[slice(*_list_item(t, 21, len(t), 9))] == t[21:]
+    True
+    """
+    body = text[start:end]
+    sep = ";" if ";" in body else ","
+    cuts = [start]
+    for m in re.finditer(re.escape(sep), body):
+        cuts.append(start + m.end())
+    pieces = [(a, b - 1 if b < end else b) for a, b in zip(cuts, [*cuts[1:], end], strict=True)]
+    last_a, last_b = pieces[-1]
+    conj = re.search(r"\s(?:và|cùng|hoặc)\s", text[last_a:last_b])
+    if sep == "," and conj:
+        pieces[-1:] = [(last_a, last_a + conj.start()), (last_a + conj.end(), last_b)]
+    index = item - 1 if item > 0 else len(pieces) + item
+    if len(pieces) < 2 or not 0 <= index < len(pieces):
+        return start, end
+    a, b = pieces[index]
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1] in " .;,…":
+        b -= 1
+    return a, b
+
+
 def _holds_title(before: str, title: str) -> bool:
     """Whether folded text ``before`` a name gives the name ``title`` itself, not its deputy.
 
@@ -761,7 +794,7 @@ class _Scorer:
                 factors.append(
                     1.0 if not q.list_head or f" {q.list_head} " in lead else 0.75
                 )
-                listed = (start, end)
+                listed = _list_item(text, start, end, q.item) if q.item else (start, end)
             else:
                 factors.append(1.0 if separators >= 2 else 0.8)
         if "definition" in q.expects and q.defined:

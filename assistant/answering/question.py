@@ -160,6 +160,42 @@ _COUNT_NOUN_STOP = frozenset(
     "là của và có được thì để vào ở tại trong với cho phần đã sẽ đang bị "
     "đạt vượt tăng giảm tham thuộc nằm hoàn thực".split()
 )
+_ITEM_WORDS = {
+    "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+    "mười": 10,
+}  # fmt: skip
+_FOLDED_ITEM_WORDS = {fold_diacritics(k): v for k, v in _ITEM_WORDS.items()}
+_ITEM_PATTERN = (
+    r"(?<!\bngày )(?<!\bhôm )(?<!\bsáng )(?<!\bchiều )(?<!\btối )"  # "ngày thứ hai": Monday
+    r"\b(?:thứ (nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d{1,2})|(đầu tiên)|(cuối cùng))\b"
+)
+_ITEM_RE = re.compile(_ITEM_PATTERN)
+# without diacritics "thu tu" is also "thứ tự" (order): not read as "thứ tư"
+_FOLDED_ITEM_RE = re.compile(fold_diacritics(_ITEM_PATTERN).replace("|tu|", "|"))
+
+
+def _item_asked(text: str, folded_input: bool = False) -> int:
+    """Which item of a list the (lowercase) question asks for: "điểm nghẽn thứ hai" → 2,
+    "đầu tiên" → 1, "cuối cùng" → -1; 0 when none ("thứ hai" after "ngày" is a weekday).
+
+    >>> _item_asked("điểm nghẽn thứ ba là gì"), _item_asked("cam ket dau tien la gi", True)
+    (3, 1)
+    >>> _item_asked("họp vào ngày thứ hai"), _item_asked("theo thu tu nao", True)
+    (0, 0)
+    """
+    m = (_FOLDED_ITEM_RE if folded_input else _ITEM_RE).search(text)
+    if not m:
+        return 0
+    if m.group(2):
+        return 1
+    if m.group(3):
+        return -1
+    word = m.group(1)
+    if word.isdigit():
+        return int(word)
+    return _ITEM_WORDS[word] if word in _ITEM_WORDS else _FOLDED_ITEM_WORDS[word]
+
+
 # words that end a list's head noun ("những điểm nghẽn của ..."), and generic heads
 _LIST_HEAD_STOP = frozenset(
     "cua la nao gi ma duoc do o tai trong nay do ve cho voi va thi se da dang can phai gom".split()
@@ -238,6 +274,7 @@ class QuestionProfile:
     place_classifier: str = ""  # "huyện" in "ở huyện nào"
     person_title: str = ""  # "bi thu thanh uy ha noi" in "Bí thư Thành ủy Hà Nội nào ...", folded
     list_head: str = ""  # "diem nghen" in "Những điểm nghẽn của Hà Nội là gì?", folded
+    item: int = 0  # 2 for "điểm nghẽn thứ hai", 1 for "đầu tiên", -1 for "cuối cùng"; 0: none
 
     @property
     def numbers_in_question(self) -> frozenset[str]:
@@ -413,6 +450,9 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         f_toks = [_fold(t) for t in tokenize(focus)]
         if 1 <= len(f_toks) <= 8 and not set(f_toks) & {"bao", "nhieu", "gi", "nao", "ai", "sao"}:
             focus_phrase = " ".join(f_toks)
+    item = _item_asked(_fold(low) if folded_input else low, folded_input)
+    if item and expects <= {"entity", "list"}:
+        expects = {"list"}  # "điểm nghẽn cuối cùng?": an item of a list
     list_head = ""
     if expects == {"list"} and not foreign:  # not "vào những ngày nào" (dates)
         # "Những điểm nghẽn của Hà Nội là gì?", "... tháo gỡ những điểm nghẽn nào?": the
@@ -437,6 +477,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         defined=defined,
         focus_phrase=focus_phrase,
         list_head=list_head,
+        item=item,
         romans=frozenset(_ROMAN_RE.findall(q)) if not folded_input else frozenset(),
         place_classifier=classifier,
         person_title=person_title,

@@ -626,3 +626,39 @@ def test_a_list_announced_by_the_words_asked_about_comes_first():
 )
 def test_the_noun_whose_items_are_asked_for(question, head):
     assert analyze_question(question).list_head == head
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Điểm nghẽn thứ hai là gì?", "trật tự đô thị"),
+        ("diem nghen thu ba la gi?", "úng ngập"),  # typed without diacritics
+        ("Điểm nghẽn đầu tiên mà Hà Nội tháo gỡ là gì?", "ùn tắc giao thông"),
+        ("điểm nghẽn cuối cùng?", "vệ sinh an toàn thực phẩm"),
+    ],
+)
+def test_an_item_of_a_list_asked_by_its_place_is_the_direct_answer(answerer, passages, question,
+                                                                  expected):
+    a = answerer.answer(question, passages)
+    assert a.direct_answer == expected, a.text
+    assert "ùn tắc giao thông, trật tự đô thị, úng ngập" in a.text  # the whole sentence is quoted
+    _check_citations(a)
+
+    # no such item: the whole list (and little confidence: the "9" asked is nowhere)
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer("Điểm nghẽn thứ 9 là gì?", passages)
+    assert a.direct_answer.startswith("ùn tắc giao thông, trật tự đô thị")
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("Điểm nghẽn thứ ba là gì?", 3),
+        ("cam ket dau tien la gi", 1),
+        ("Khâu đột phá cuối cùng là gì?", -1),
+        ("Hội nghị họp vào ngày thứ hai nào?", 0),  # a weekday
+        ("theo thu tu nao", 0),  # "thứ tự" (order), not "thứ tư"
+        ("Chỉ số SIPAS năm 2022 của Hà Nội xếp thứ mấy cả nước?", 0),  # a rank asked
+    ],
+)
+def test_the_item_asked_for_by_its_place(question, item):
+    assert analyze_question(question).item == item
