@@ -2,9 +2,9 @@
 
 Deterministic, no model. A question is a follow-up when it is elliptical
 ("Còn ...", "Vậy ...", "Thế còn ...", "What about ..."), refers back with an
-anaphor ("nghị quyết đó", "hội nghị này", "ông ấy", "họ") or has almost no
-content words of its own. For those the subject of the previous question is
-carried over:
+anaphor ("nghị quyết đó", "hội nghị này", "ông ấy", "họ"), opens with a verb
+("Tăng bao nhiêu phần trăm?") or has almost no content words of its own. For
+those the subject of the previous question is carried over:
 
 * a contrasting item replaces the item of the same kind in the previous
   question (a year, a number, an ordinal: "thứ hai" for "đầu tiên");
@@ -15,6 +15,8 @@ carried over:
   phủ" for "Đảng đoàn Quốc hội");
 * "<noun> đó" is replaced by the noun phrase the previous question used
   ("nghị quyết đó" → "Nghị quyết 15-NQ/TW về ...");
+* "ông ấy"/"bà ấy" is the person the previous answer named ("Trưởng đoàn là
+  ai?" → "Trương Thị Mai [1]"), else the previous question's subject;
 * otherwise the previous question's content words are appended.
 
 Self-contained questions are returned unchanged, whatever the history.
@@ -91,6 +93,12 @@ _NOT_ANAPHORA = frozenset(
 )  # fmt: skip
 _ANAPHORS = ("đó", "này", "ấy", "kia", "trên")
 _PRONOUNS = ("ông ấy", "bà ấy", "anh ấy", "chị ấy", "họ", "nó")
+_PERSON_PRONOUNS = frozenset({"ông ấy", "bà ấy", "anh ấy", "chị ấy"})
+# An answer that leads with a name: "Trương Thị Mai [1]\n\n..."
+_ANSWER_NAME_RE = re.compile(r"^((?:[^\W\d_][^\s\[\]]*\s+){1,4}[^\W\d_][^\s\[\]]*)\s*\[\d+\]")
+# Verbs that open a question about the previous subject: "Tăng bao nhiêu phần trăm?"
+_SUBJECTLESS_OPENERS = frozenset({"tăng", "giảm", "chiếm", "ký", "kí"})
+_FOLDED_SUBJECTLESS_OPENERS = frozenset({"tang", "giam", "chiem"})  # "ky" is also "kỳ"
 _ENGLISH_PRONOUNS = frozenset({"it", "they", "them", "he", "she", "its", "their"})
 # What may follow an anaphor: the end, or a function word ("kết luận đó được ...").
 _AFTER_ANAPHOR = _FUNCTION_WORDS | frozenset({"ky", "ban", "hanh", "thong", "qua"})
@@ -224,6 +232,11 @@ def is_followup(question: str) -> bool:
     named = [
         t for t in content if (t.cap and t is not tokens[0]) or t.text.isupper() or _kind(t.text)
     ]
+    if tokens and not named and len(content) <= 4:
+        first = tokens[0].text.lower()
+        openers = _FOLDED_SUBJECTLESS_OPENERS if q.isascii() else _SUBJECTLESS_OPENERS
+        if first in openers:
+            return True  # "Tăng bao nhiêu phần trăm?": of what was asked before
     return len(content) == 0 or (len(content) == 1 and not named)
 
 
@@ -410,10 +423,26 @@ def _replace_anaphor(q: str, prev: str) -> str | None:
     return None
 
 
-def _replace_pronoun(q: str, prev: str) -> str | None:
+def _answered_person(answer: str) -> str:
+    """The name an answer leads with ("Trương Thị Mai [1] ..."), "" when none.
+
+    >>> _answered_person("Trương Thị Mai [1]\\n\\nGhi nhận ..."), _answered_person("12/4 [1]")
+    ('Trương Thị Mai', '')
+    """
+    m = _ANSWER_NAME_RE.match(answer.strip())
+    if not m:
+        return ""
+    words = m.group(1).split()
+    return m.group(1) if all(w[:1].isupper() for w in words) else ""
+
+
+def _replace_pronoun(q: str, prev: str, prev_answer: str = "") -> str | None:
     m = _pronoun(q)
     if not m:
         return None
+    person = _answered_person(prev_answer) if m.group() in _PERSON_PRONOUNS else ""
+    if person:  # "Trưởng đoàn là ai?" → "Trương Thị Mai"; "bà ấy nói gì?" is about her
+        return q[: m.start()] + person + q[m.end() :]
     span = _subject_span(prev)
     if span is None:
         return None
@@ -451,10 +480,9 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
         core = _core(prev, drop_years=has_year, keep_question_words=True)
         return Condensed(f"{_capitalize(fragment)} {core}".strip(), True, fragment)
     body = rest if opener else q
-    for attempt in (_replace_anaphor, _replace_pronoun):
-        out = attempt(body, prev)
-        if out:
-            return Condensed(_capitalize(out), True, body)
+    out = _replace_anaphor(body, prev) or _replace_pronoun(body, prev, turns[-1].answer)
+    if out:
+        return Condensed(_capitalize(out), True, body)
     return Condensed(f"{_capitalize(body)} ({_core(prev)})", True, body)
 
 

@@ -174,3 +174,25 @@ def test_a_carried_noun_phrase_keeps_words_that_only_fold_like_boundary_words():
     assert condense_question("Ai trình bày kết luận đó?", h) == (
         "Ai trình bày Kết luận số 143 của Thành ủy?"
     )
+
+
+def test_a_personal_pronoun_is_the_person_the_previous_answer_named():
+    history = [
+        Turn("Đoàn công tác số 1 làm việc với Hà Nội khi nào?", "12/4 [1]\n\nChiều 12/4, ..."),
+        Turn("Trưởng đoàn là ai?", "Trương Thị Mai [1]\n\nGhi nhận ..., đồng chí Trương Thị Mai"),
+    ]
+    q = condense_question("bà ấy nói gì về phân cấp?", history)
+    assert q == "Trương Thị Mai nói gì về phân cấp?"
+    # an answer that names no one: the previous question's subject, as before
+    q = condense_question("Ông ấy ký khi nào?", [Turn("Ai được giao ký kết luận?", "12/4 [1]")])
+    assert "Trương" not in q
+
+
+@pytest.mark.parametrize("question", ["Tăng bao nhiêu phần trăm?", "tang bao nhieu phan tram?"])
+def test_a_question_opening_with_a_verb_is_about_the_previous_subject(question):
+    previous = "Hà Nội có bao nhiêu doanh nghiệp thành lập mới năm 2023?"
+    assert is_followup(question)
+    assert "doanh nghiệp thành lập mới năm 2023" in condense_question(question, [Turn(previous)])
+    # with a subject of its own it stands alone
+    assert not is_followup("Tăng trưởng kinh tế Hà Nội năm 2023 là bao nhiêu?")
+    assert not is_followup("Kết luận 143-KL/TU nói gì?")
