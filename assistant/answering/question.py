@@ -322,6 +322,11 @@ def _expected_kinds(q: str, *, foreign: bool, folded_input: bool) -> set[str]:
             pat = r"\bbao nhieu\b|(?:^|\b(?:co|duoc|la|gom|trong|thu|hang)) may\b"
         if re.search(pat, subject):
             expects.add(kind)
+    # a change asked for ("vốn đầu tư xã hội tăng bao nhiêu") is mostly a rate, not an amount
+    change = r"\b(?:tăng|giảm)(?: thêm)? (?:bao nhiêu|mấy)\b"
+    if re.search(_fold_pattern(change) if folded_input else change, subject):
+        expects.discard("money")
+        expects.add("percent")
     return expects
 
 

@@ -662,3 +662,16 @@ def test_an_item_of_a_list_asked_by_its_place_is_the_direct_answer(answerer, pas
 )
 def test_the_item_asked_for_by_its_place(question, item):
     assert analyze_question(question).item == item
+
+
+def test_a_change_asked_for_is_a_rate_not_an_amount():
+    text = (
+        "TP phấn đấu tốc độ tăng trưởng GRDP tăng khoảng 6,5-7,0%; GRDP bình quân đầu người "
+        "khoảng 160-162 triệu đồng; tốc độ tăng vốn đầu tư xã hội trên địa bàn khoảng 10,5-11,5%."
+    )
+    for question in ("Vốn đầu tư xã hội tăng bao nhiêu?", "von dau tu xa hoi tang bao nhieu"):
+        profile = analyze_question(question)
+        assert "percent" in profile.expects and "money" not in profile.expects
+        a = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [_chunk(text, "x")])
+        assert a.direct_answer == "10,5-11,5%", a.text
+    assert "money" in analyze_question("Tổng vốn đầu tư xã hội năm 2023 là bao nhiêu?").expects
