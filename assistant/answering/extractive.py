@@ -446,6 +446,33 @@ def _list_item(text: str, start: int, end: int, item: int) -> tuple[int, int]:
     return a, b
 
 
+_PLURAL_RE = re.compile(r"\b(?:nhung|gom|bao gom|cac)\b")
+_JOINER_RE = re.compile(r"\s*(?:[,;–-]|\s(?:và|hoặc)\s)\s*$")
+
+
+def _joined(text: str, spans: list[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened over the names written next to it, one joiner apart
+    ("Mê Linh - Sóc Sơn - Đông Anh", "Hòa Lạc, Gia Lâm và Sơn Tây").
+
+    >>> t = "Thành phố Bắc sông Hồng (Mê Linh - Sóc Sơn - Đông Anh), phía Tây (Hòa Lạc)"
+    >>> runs = [(25, 32), (35, 42), (45, 53), (67, 74)]
+    >>> t[slice(*_joined(t, runs, (25, 32)))]
+    'Mê Linh - Sóc Sơn - Đông Anh'
+    """
+    ordered = sorted(spans)
+    i = ordered.index(span)
+    a, b = span
+    j = i
+    while j > 0 and _JOINER_RE.fullmatch(" " + text[ordered[j - 1][1] : a] + " "):
+        j -= 1
+        a = ordered[j][0]
+    j = i
+    while j + 1 < len(ordered) and _JOINER_RE.fullmatch(" " + text[b : ordered[j + 1][0]] + " "):
+        j += 1
+        b = ordered[j][1]
+    return a, b
+
+
 def _holds_title(before: str, title: str) -> bool:
     """Whether folded text ``before`` a name gives the name ``title`` itself, not its deputy.
 
@@ -781,13 +808,21 @@ class _Scorer:
                 spans = near_classifier or spans
             else:
                 factors.append(1.0 if spans else 0.75)  # "nằm ở đâu" may ask for no name
-            typed.append(nearest(spans))
+            place = nearest(spans)
+            if place and _PLURAL_RE.search(self.question_folded):
+                place = _joined(text, spans, place)  # "gồm những huyện nào": all of them
+            typed.append(place)
         if "list" in q.expects:
             colon = text.find(":")
             separators = len(re.findall(r"[,;]", text))
             if 0 <= colon < len(text) - 12:
                 end = len(text.rstrip(".…; "))
                 start = colon + 1 + (len(text[colon + 1 :]) - len(text[colon + 1 :].lstrip()))
+                semi = text.find(";", start, end)
+                if semi > 0 and "," in text[start:semi] and text[semi + 1 : semi + 3].islower():
+                    # "...: A, B và C; kết hợp với ...": the list ends at the ";" (not in
+                    # "...: Ưu tiên A, B; Tiếp tục C", where ";" parts the items)
+                    end = semi
                 # a list of what is asked for ("tháo gỡ 5 điểm nghẽn, đó là: ..."), not of
                 # something else ("câu hỏi chiến lược ... đặt ra, đó là: ...")
                 lead = f" {' '.join(_fold(t) for t in _tokens(text[max(0, colon - 80) : colon]))} "

@@ -675,3 +675,21 @@ def test_a_change_asked_for_is_a_rate_not_an_amount():
         a = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [_chunk(text, "x")])
         assert a.direct_answer == "10,5-11,5%", a.text
     assert "money" in analyze_question("Tổng vốn đầu tư xã hội năm 2023 là bao nhiêu?").expects
+
+
+def test_places_written_together_are_answered_together():
+    text = (
+        "Ban Chấp hành cũng thống nhất với định hướng phát triển 2 thành phố trực thuộc Thủ đô "
+        "là: Thành phố Bắc sông Hồng (Mê Linh - Sóc Sơn - Đông Anh), Thành phố phía Tây Hà Nội "
+        "(Hòa Lạc - Xuân Mai) và 5 trục phát triển; kết hợp với đầu tư xây dựng sân bay."
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    a = bot.answer("Thành phố Bắc sông Hồng gồm những huyện nào?", [_chunk(text, "x")])
+    assert a.direct_answer == "Mê Linh - Sóc Sơn - Đông Anh", a.text
+    # the list after ":" ends where the sentence goes on to something else
+    a = bot.answer("Hai thành phố trực thuộc Thủ đô là những thành phố nào?", [_chunk(text, "x")])
+    assert a.direct_answer.endswith("và 5 trục phát triển"), a.direct_answer
+    # but ";" between capitalised items parts them
+    items = "Ba khâu đột phá là: Ưu tiên hạ tầng, giao thông; Tiếp tục hoàn thiện thể chế."
+    a = bot.answer("Ba khâu đột phá gồm những gì?", [_chunk(items, "y")])
+    assert a.direct_answer.endswith("hoàn thiện thể chế"), a.direct_answer
