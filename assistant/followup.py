@@ -93,6 +93,7 @@ _NOT_ANAPHORA = frozenset(
 )  # fmt: skip
 _ANAPHORS = ("đó", "này", "ấy", "kia", "trên")
 _PRONOUNS = ("ông ấy", "bà ấy", "anh ấy", "chị ấy", "họ", "nó")
+_PLACE_LINKS = frozenset({"tai", "o"})  # "tại"/"ở" before a name: part of the phrase
 _PERSON_PRONOUNS = frozenset({"ông ấy", "bà ấy", "anh ấy", "chị ấy"})
 # An answer that leads with a name: "Trương Thị Mai [1]\n\n..."
 _ANSWER_NAME_RE = re.compile(r"^((?:[^\W\d_][^\s\[\]]*\s+){1,4}[^\W\d_][^\s\[\]]*)\s*\[\d+\]")
@@ -266,7 +267,9 @@ def _resolve(tokens: list[_Tok], i: int, limit: int = 20) -> int:
     for j in range(i, min(len(tokens), i + limit)):
         t = tokens[j]
         if j > i and _ends_phrase(t):
-            break
+            nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+            if not (t.fold in _PLACE_LINKS and nxt is not None and nxt.cap):
+                break  # but "tham luận tại Đại hội XIV": a place or event named goes with it
         end = t.end
         if t.comma_after:
             break

@@ -196,3 +196,10 @@ def test_a_question_opening_with_a_verb_is_about_the_previous_subject(question):
     # with a subject of its own it stands alone
     assert not is_followup("Tăng trưởng kinh tế Hà Nội năm 2023 là bao nhiêu?")
     assert not is_followup("Kết luận 143-KL/TU nói gì?")
+
+
+def test_a_carried_noun_phrase_keeps_the_place_or_event_it_names():
+    q = _ask("tham luận đó có mấy cam kết", "Ai trình bày tham luận tại Đại hội XIV?")
+    assert q == "Tham luận tại Đại hội XIV có mấy cam kết"
+    # "tại" before a lowercase word still ends it
+    assert _ask("hội nghị đó bàn gì?", "Hội nghị họp tại hội trường ngày nào?") == "Hội nghị bàn gì?"
