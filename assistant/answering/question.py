@@ -458,6 +458,14 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     item = _item_asked(_fold(low) if folded_input else low, folded_input)
     if item and expects <= {"entity", "list"}:
         expects = {"list"}  # "điểm nghẽn cuối cùng?": an item of a list
+    if item:
+        # "thứ hai" picks the item; it is not a word to find ("Thứ hai, về tài chính ...")
+        m = (_FOLDED_ITEM_RE if folded_input else _ITEM_RE).search(
+            _fold(low) if folded_input else low
+        )
+        place = {_fold(w) for w in m.group().split()} if m else set()
+        terms = [t for t in terms if t.folded not in place]
+        bigrams = frozenset(b for b in bigrams if not (b[0] in place and b[1] in place))
     list_head = ""
     if expects == {"list"} and not foreign:  # not "vào những ngày nào" (dates)
         # "Những điểm nghẽn của Hà Nội là gì?", "... tháo gỡ những điểm nghẽn nào?": the
