@@ -943,7 +943,13 @@ class _Scorer:
                 name_factor *= {"here": 1.0, "article": 0.97, "elsewhere": 0.9, "nowhere": 0.45}[
                     where(words)
                 ]
-        if q.focus_phrase and f" {q.focus_phrase} " not in unit_text:
+        focus_years = set(_YEAR_RE.findall(q.focus_phrase))
+        if (
+            q.focus_phrase
+            and f" {q.focus_phrase} " not in unit_text
+            # "năm 2030" asked, "nhiệm kỳ 2025-2030" written: the year asked is there
+            and not (focus_years and focus_years <= unit_years)
+        ):
             factor *= 0.9 if f" {q.focus_phrase} " in near else 0.7
         return factor * max(name_factor, 0.3)
 

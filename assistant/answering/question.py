@@ -36,7 +36,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.vietnamese import fold_diacritics, is_folded, nfc, tokenize
+from ingest.vietnamese import (
+    fold_diacritics,
+    is_folded,
+    is_vietnamese_syllable,
+    nfc,
+    query_kind,
+    tokenize,
+)
 
 __all__ = ["QuestionProfile", "Term", "analyze_question", "split_question"]
 
@@ -282,13 +289,17 @@ class QuestionProfile:
 
 
 def _looks_english(question: str) -> bool:
+    """English: several English function words, or one where retrieval reads the question
+    as foreign too (:func:`ingest.vietnamese.query_kind`): "Who signed conclusion 143-KL/TU?".
+    Vietnamese typed without marks with abbreviations ("ubnd tp ha noi phai lam gi") is not."""
     if not is_folded(question):
         return False
     words = re.findall(r"[a-z]+", question.lower())
-    if not words:
-        return False
+    english = sum(w in _ENGLISH_STOPWORDS and not is_vietnamese_syllable(w) for w in words)
+    if english and query_kind(question) == "foreign":
+        return True
     english = sum(w in _ENGLISH_STOPWORDS for w in words)
-    return english >= 2 and english / len(words) >= 0.2
+    return bool(words) and english >= 2 and english / len(words) >= 0.2
 
 
 def _names_in(question: str) -> list[str]:
@@ -458,8 +469,11 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     item = _item_asked(_fold(low) if folded_input else low, folded_input)
     if item and expects <= {"entity", "list"}:
         expects = {"list"}  # "điểm nghẽn cuối cùng?": an item of a list
-    if item:
-        # "thứ hai" picks the item; it is not a word to find ("Thứ hai, về tài chính ...")
+    elif item and "list" not in expects:
+        item = 0  # "Người đầu tiên ... là ai?" asks for a person, not an item
+    if item and expects == {"list"}:
+        # "thứ hai" picks the item; it is not a word to find ("Thứ hai, về tài chính ..."),
+        # unlike in "Người đầu tiên ... là ai?"
         m = (_FOLDED_ITEM_RE if folded_input else _ITEM_RE).search(
             _fold(low) if folded_input else low
         )

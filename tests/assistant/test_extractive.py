@@ -701,3 +701,32 @@ def test_places_written_together_are_answered_together():
     items = "Ba khâu đột phá là: Ưu tiên hạ tầng, giao thông; Tiếp tục hoàn thiện thể chế."
     a = bot.answer("Ba khâu đột phá gồm những gì?", [_chunk(items, "y")])
     assert a.direct_answer.endswith("hoàn thiện thể chế"), a.direct_answer
+
+
+
+def test_a_short_english_question_is_read_as_english():
+    profile = analyze_question("Who signed conclusion 143-KL/TU?")
+    assert profile.foreign and profile.expects == {"person"}
+    text = (
+        "Tại Kết luận số 143-KL/TU, Ban Chấp hành Đảng bộ thành phố cũng thống nhất với các nội "
+        "dung Chương trình công tác năm 2024. Ủy viên Trung ương Đảng, Phó Bí thư Thường trực "
+        "Thành ủy Hà Nội Nguyễn Thị Tuyến đã ký ban hành kết luận số 143-KL/TU."
+    )
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Who signed conclusion 143-KL/TU?", [_chunk(text, "x")]
+    )
+    assert a.direct_answer == "Nguyễn Thị Tuyến", a.text
+    assert not analyze_question("ubnd tp ha noi phai lam gi").foreign
+
+
+def test_a_place_word_in_a_question_for_a_person_is_a_word_to_find():
+    profile = analyze_question("Người đầu tiên đặt chân lên Mặt Trăng là ai?")
+    assert profile.item == 0
+    assert {"dau", "tien"} <= {t.folded for t in profile.terms}
+
+
+def test_a_year_asked_in_a_follow_up_may_close_a_range(answerer, passages):
+    # "năm 2030" asked; the text says "nhiệm kỳ 2025-2030": the year is there
+    history = [Turn("Hà Nội đặt mục tiêu tăng trưởng bình quân bao nhiêu?", "7,5% [1]")]
+    a = answerer.answer("Còn năm 2030 thì sao?", passages, history=history)
+    assert not a.abstained and a.direct_answer == "11%", (a.confidence, a.text)
