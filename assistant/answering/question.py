@@ -181,26 +181,27 @@ _ITEM_RE = re.compile(_ITEM_PATTERN)
 _FOLDED_ITEM_RE = re.compile(fold_diacritics(_ITEM_PATTERN).replace("|tu|", "|"))
 
 
-def _item_asked(text: str, folded_input: bool = False) -> int:
-    """Which item of a list the (lowercase) question asks for: "điểm nghẽn thứ hai" → 2,
-    "đầu tiên" → 1, "cuối cùng" → -1; 0 when none ("thứ hai" after "ngày" is a weekday).
+def _item_asked(text: str, folded_input: bool = False) -> tuple[int, str]:
+    """Which item of a list the (lowercase) question asks for, and the words that say so:
+    "điểm nghẽn thứ hai" → 2, "đầu tiên" → 1, "cuối cùng" → -1; 0 when none ("thứ hai"
+    after "ngày" is a weekday).
 
     >>> _item_asked("điểm nghẽn thứ ba là gì"), _item_asked("cam ket dau tien la gi", True)
-    (3, 1)
+    ((3, 'thứ ba'), (1, 'dau tien'))
     >>> _item_asked("họp vào ngày thứ hai"), _item_asked("theo thu tu nao", True)
-    (0, 0)
+    ((0, ''), (0, ''))
     """
     m = (_FOLDED_ITEM_RE if folded_input else _ITEM_RE).search(text)
     if not m:
-        return 0
+        return 0, ""
     if m.group(2):
-        return 1
+        return 1, m.group()
     if m.group(3):
-        return -1
+        return -1, m.group()
     word = m.group(1)
     if word.isdigit():
-        return int(word)
-    return _ITEM_WORDS[word] if word in _ITEM_WORDS else _FOLDED_ITEM_WORDS[word]
+        return int(word), m.group()
+    return (_ITEM_WORDS[word] if word in _ITEM_WORDS else _FOLDED_ITEM_WORDS[word]), m.group()
 
 
 # words that end a list's head noun ("những điểm nghẽn của ..."), and generic heads
@@ -295,11 +296,10 @@ def _looks_english(question: str) -> bool:
     if not is_folded(question):
         return False
     words = re.findall(r"[a-z]+", question.lower())
-    english = sum(w in _ENGLISH_STOPWORDS and not is_vietnamese_syllable(w) for w in words)
-    if english and query_kind(question) == "foreign":
+    english = [w for w in words if w in _ENGLISH_STOPWORDS]
+    if any(not is_vietnamese_syllable(w) for w in english) and query_kind(question) == "foreign":
         return True
-    english = sum(w in _ENGLISH_STOPWORDS for w in words)
-    return bool(words) and english >= 2 and english / len(words) >= 0.2
+    return len(english) >= 2 and len(english) / len(words) >= 0.2
 
 
 def _names_in(question: str) -> list[str]:
@@ -466,7 +466,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         f_toks = [_fold(t) for t in tokenize(focus)]
         if 1 <= len(f_toks) <= 8 and not set(f_toks) & {"bao", "nhieu", "gi", "nao", "ai", "sao"}:
             focus_phrase = " ".join(f_toks)
-    item = _item_asked(_fold(low) if folded_input else low, folded_input)
+    item, item_words = _item_asked(_fold(low) if folded_input else low, folded_input)
     if item and expects <= {"entity", "list"}:
         expects = {"list"}  # "điểm nghẽn cuối cùng?": an item of a list
     elif item and "list" not in expects:
@@ -474,10 +474,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     if item and expects == {"list"}:
         # "thứ hai" picks the item; it is not a word to find ("Thứ hai, về tài chính ..."),
         # unlike in "Người đầu tiên ... là ai?"
-        m = (_FOLDED_ITEM_RE if folded_input else _ITEM_RE).search(
-            _fold(low) if folded_input else low
-        )
-        place = {_fold(w) for w in m.group().split()} if m else set()
+        place = {_fold(w) for w in item_words.split()}
         terms = [t for t in terms if t.folded not in place]
         bigrams = frozenset(b for b in bigrams if not (b[0] in place and b[1] in place))
     list_head = ""
