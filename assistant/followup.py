@@ -92,9 +92,13 @@ _NOT_ANAPHORA = frozenset(
     }
 )  # fmt: skip
 _ANAPHORS = ("đó", "này", "ấy", "kia", "trên")
-_PRONOUNS = ("ông ấy", "bà ấy", "anh ấy", "chị ấy", "họ", "nó")
+_PERSON_PRONOUNS = ("ông ấy", "bà ấy", "anh ấy", "chị ấy", "người đó", "người này", "người ấy")
+_PRONOUNS = (*_PERSON_PRONOUNS, "họ", "nó")
+# typed without marks only the two-word ones can be told apart ("ho", "no" are many words)
+_FOLDED_PERSON_PRONOUNS = tuple(fold_diacritics(p) for p in _PERSON_PRONOUNS)
 _PLACE_LINKS = frozenset({"tai", "o"})  # "tại"/"ở" before a name: part of the phrase
-_PERSON_PRONOUNS = frozenset({"ông ấy", "bà ấy", "anh ấy", "chị ấy"})
+# "Đó là những thành phố nào?": what the previous answer spoke of
+_BACK_REFERENCE_RE = re.compile(r"^(?:đó|đấy|chúng|do|day|chung) (?:là|gồm|la|gom)\b")
 # An answer that leads with a name: "Trương Thị Mai [1]\n\n..."
 _ANSWER_NAME_RE = re.compile(r"^((?:[^\W\d_][^\s\[\]]*\s+){1,4}[^\W\d_][^\s\[\]]*)\s*\[\d+\]")
 # Verbs that open a question about the previous subject: "Tăng bao nhiêu phần trăm?"
@@ -206,6 +210,8 @@ def _anaphor(q: str) -> re.Match[str] | None:
 def _pronoun(q: str) -> re.Match[str] | None:
     low = q.lower()
     m = re.search(r"\b(?:" + "|".join(_PRONOUNS) + r")\b", low)
+    if not m and q.isascii():
+        m = re.search(r"\b(?:" + "|".join(_FOLDED_PERSON_PRONOUNS) + r")\b", low)
     if m:
         named = [t for t in _tokens(q[: m.start()]) if t.cap and t.start > 0]
         return None if named else m  # "Hà Nội ... với nó": it refers inside the question
@@ -226,7 +232,7 @@ def is_followup(question: str) -> bool:
     opener, _ = _strip_opener(q)
     if opener:
         return True
-    if _anaphor(q) or _pronoun(q):
+    if _anaphor(q) or _pronoun(q) or _BACK_REFERENCE_RE.match(q.lower()):
         return True
     tokens = _tokens(q)
     content = [t for t in tokens if _is_content(t)]
@@ -443,8 +449,11 @@ def _replace_pronoun(q: str, prev: str, prev_answer: str = "") -> str | None:
     m = _pronoun(q)
     if not m:
         return None
-    person = _answered_person(prev_answer) if m.group() in _PERSON_PRONOUNS else ""
+    personal = fold_diacritics(m.group()) in _FOLDED_PERSON_PRONOUNS
+    person = _answered_person(prev_answer) if personal else ""
     if person:  # "Trưởng đoàn là ai?" → "Trương Thị Mai"; "bà ấy nói gì?" is about her
+        if q.isascii():
+            person = fold_diacritics(person)  # "nguoi do giu chuc vu gi": typed without marks
         return q[: m.start()] + person + q[m.end() :]
     span = _subject_span(prev)
     if span is None:

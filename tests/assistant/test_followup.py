@@ -203,3 +203,17 @@ def test_a_carried_noun_phrase_keeps_the_place_or_event_it_names():
     assert q == "Tham luận tại Đại hội XIV có mấy cam kết"
     # "tại" before a lowercase word still ends it
     assert _ask("hội nghị đó bàn gì?", "Hội nghị họp tại hội trường ngày nào?") == "Hội nghị bàn gì?"
+
+
+def test_a_person_referred_to_without_marks_is_the_one_the_previous_answer_named():
+    history = [Turn("ai ky ket luan 143", "Nguyễn Thị Tuyến [1]\n\nỦy viên Trung ương Đảng, ...")]
+    assert condense_question("nguoi do giu chuc vu gi", history) == "Nguyen Thi Tuyen giu chuc vu gi"
+    assert condense_question("ba ay ky ngay nao?", history) == "Nguyen Thi Tuyen ky ngay nao?"
+    assert condense_question("Người đó giữ chức vụ gì?", history) == "Nguyễn Thị Tuyến giữ chức vụ gì?"
+
+
+def test_a_question_opening_with_do_la_refers_back():
+    previous = "Hà Nội định hướng phát triển mấy thành phố trực thuộc?"
+    assert is_followup("đó là những thành phố nào?")
+    q = condense_question("đó là những thành phố nào?", [Turn(previous, "2 thành phố [1]")])
+    assert "trực thuộc" in q and q.startswith("Đó là những thành phố nào?")
