@@ -850,7 +850,24 @@ class _Scorer:
         span = next((c for c in typed if c), None)
         if span is not None:
             factor *= 0.35 + 0.65 * self._proximity(u, span)
+            if not self._in_focus_clause(text, span):
+                span = None  # "còn SIPAS?": "PAR-Index tăng 7 bậc, SIPAS giữ nguyên ..."
         return max(factor, 0.1), span or listed
+
+    def _in_focus_clause(self, text: str, span: tuple[int, int]) -> bool:
+        """Whether ``span`` is in the clause (between "," ";" ":") that names what a
+        follow-up asks about now, when the text names it; True for other questions."""
+        focus = self.q.focus_phrase
+        if not focus or _YEAR_RE.fullmatch(focus.split()[-1]):
+            return True  # a year asked is checked as a constraint
+        at = re.search(rf"(?<!\w){re.escape(focus)}(?!\w)", _fold(text))
+        if not at:
+            return True
+        cuts = [0, *(m.end() for m in re.finditer(r"[,;:]\s", text)), len(text) + 1]
+        clause = next(
+            (a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= at.start() < b
+        )
+        return clause[0] <= span[0] < clause[1]
 
     def _best_counted(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Of several "<number> <noun>" spans, those followed by most question words.

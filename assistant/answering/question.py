@@ -155,8 +155,8 @@ _FOLDED_PERSON_TITLE_RES = tuple(re.compile(fold_diacritics(x)) for x in _PERSON
 
 # Classifiers of places: "ở huyện nào" wants "huyện X" in the answer.
 _PLACE_CLASSIFIERS = ("huyện", "quận", "xã", "phường", "tỉnh", "thị xã", "thị trấn")
-_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhiêu|mấy)\s+((?:[^\s?,.;:!]+\s*){1,3})")
-_FOLDED_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhieu|may)\s+((?:[^\s?,.;:!]+\s*){1,3})")
+_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhiêu|mấy)\s+((?:[^\s?,.;:!]+\s*){1,4})")
+_FOLDED_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhieu|may)\s+((?:[^\s?,.;:!]+\s*){1,4})")
 _CUE_NOUN_RE = re.compile(
     r"\b(ngày|năm|tháng|buổi|hôm|lúc|thời điểm|thời gian|người|nơi|địa điểm|"
     r"ngay|nam|thang|buoi|hom|luc|thoi diem|thoi gian|nguoi|noi|dia diem) nào\b"
@@ -165,7 +165,7 @@ _CUE_NOUN_RE = re.compile(
 # "bao nhiêu xã đạt chuẩn" counts "xã", "bao nhiêu chỉ tiêu vượt kế hoạch" "chỉ tiêu"
 _COUNT_NOUN_STOP = frozenset(
     "là của và có được thì để vào ở tại trong với cho phần đã sẽ đang bị "
-    "đạt vượt tăng giảm tham thuộc nằm hoàn thực".split()
+    "đạt vượt tăng giảm tham nằm hoàn thực".split()
 )
 _ITEM_WORDS = {
     "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
@@ -393,8 +393,8 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
                         words.pop()
                     break
                 words.append(w)
-            if words:  # up to three syllables: "khâu đột phá"
-                count_nouns.append(tuple(words[:3]))
+            if words:  # up to four syllables: "khâu đột phá", "thành phố trực thuộc"
+                count_nouns.append(tuple(words[:4]))
 
     years = frozenset(_YEAR_RE.findall(q))
     numbers = frozenset(

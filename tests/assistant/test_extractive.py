@@ -108,8 +108,13 @@ def test_counted_noun_picks_the_right_number(answerer, passages):
 @pytest.mark.parametrize(
     ("question", "text", "expected"),
     [
-        # a noun of three syllables is shown whole
+        # a noun of three or four syllables is shown whole
         ("Hà Nội có mấy khâu đột phá", "Thành phố đã xác định 3 khâu đột phá.", "3 khâu đột phá"),
+        (
+            "Hà Nội định hướng phát triển mấy thành phố trực thuộc?",
+            "Hà Nội định hướng phát triển 2 thành phố trực thuộc Thủ đô.",
+            "2 thành phố trực thuộc",
+        ),
         # a verb after the noun is not part of it
         (
             "Hà Nội có bao nhiêu xã đạt nông thôn mới nâng cao?",
@@ -730,3 +735,16 @@ def test_a_year_asked_in_a_follow_up_may_close_a_range(answerer, passages):
     history = [Turn("Hà Nội đặt mục tiêu tăng trưởng bình quân bao nhiêu?", "7,5% [1]")]
     a = answerer.answer("Còn năm 2030 thì sao?", passages, history=history)
     assert not a.abstained and a.direct_answer == "11%", (a.confidence, a.text)
+
+
+
+def test_a_follow_up_figure_is_led_with_only_from_the_clause_about_its_new_item():
+    text = (
+        "Chỉ số cải cách hành chính PAR-Index 2022 tăng 7 bậc, Chỉ số SIPAS tiếp tục giữ "
+        "nguyên thứ hạng."
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    asked = [Turn("PAR-Index 2022 của Hà Nội tăng mấy bậc?", "7 bậc [1]")]
+    assert bot.answer("PAR-Index 2022 của Hà Nội tăng mấy bậc?", [_chunk(text, "x")]).direct_answer
+    a = bot.answer("còn SIPAS?", [_chunk(text, "x")], history=asked)
+    assert a.direct_answer == "" and "SIPAS tiếp tục giữ nguyên thứ hạng" in a.text, a.text
