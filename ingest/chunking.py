@@ -14,7 +14,6 @@ Every chunk is an exact slice of its article: ``article.page_content[start:end]
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from ingest import schema
-from ingest.vietnamese import current_period, nfc, periods, split_sentences
+from ingest.vietnamese import nfc, period_at, periods, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ class ArticleChunker:
         """Chunks of one article; metadata = article metadata + chunk_id, chunk_index, start,
         end, section (the heading the chunk's text falls under, "" when none) and
         period (the year the article is about where the chunk starts, see
-        :func:`ingest.vietnamese.current_period`; "" when none).
+        :func:`ingest.vietnamese.period_at`; "" when none).
 
         The article text should be NFC (every article from
         :func:`ingest.pipeline.load_article` is); otherwise it is normalised
@@ -101,12 +100,10 @@ class ArticleChunker:
         units = self._units(text)
         headings = [(u.start, text[u.start : u.end]) for u in units if u.heading]
         named = periods(text)
-        ends = [end for end, _ in named]
         source = str(article.metadata.get(schema.SOURCE, ""))
         chunks: list[Document] = []
         for index, (start, end) in enumerate(spans):
-            before = bisect.bisect_right(ends, start)  # periods named before the chunk
-            period = current_period([p for _, p in named[:before]])
+            period = period_at(named, start)  # from the periods named before the chunk
             content = text[start:end]
             chunk_id = schema.make_chunk_id(source, index, content)
             metadata = dict(article.metadata)

@@ -11,13 +11,14 @@ not "o" + circumflex + dot below) and is pure, fast and dependency-free:
 * :func:`split_sentences` finds sentence spans without breaking numbers
   ("7,5%", "1.000.000"), dates ("20/11/2017") or abbreviations ("TP.",
   "PGS.TS.", "Nguyễn V. A");
-* :func:`periods`, :func:`current_period` and :func:`last_period` find the
+* :func:`periods`, :func:`current_period` and :func:`period_at` find the
   years and year ranges a news text names ("năm 2023", "24/11/2023", "giai
-  đoạn 2021-2025") and the one it is about where it ends.
+  đoạn 2021-2025") and the one it is about at a given point.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -28,8 +29,8 @@ __all__ = [
     "is_folded",
     "is_vietnamese_syllable",
     "current_period",
-    "last_period",
     "nfc",
+    "period_at",
     "periods",
     "query_kind",
     "restore_diacritics",
@@ -390,12 +391,16 @@ def current_period(named: Sequence[str], earlier: str = "") -> str:
     return named[-1] if named else earlier
 
 
-def last_period(text: str, earlier: str = "") -> str:
-    """The period ``text`` is about where it ends: :func:`current_period` of what it names.
+def period_at(named: Sequence[tuple[int, str]], offset: int, earlier: str = "") -> str:
+    """The period a text is about at ``offset``, from its :func:`periods` ``named``: the
+    :func:`current_period` of those that end by ``offset``.
 
-    >>> last_period("Năm 2023 tăng 6,11%. Năm 2024 là năm thứ tư của kế hoạch 2021-2025. Tiếp tục.")
-    '2024'
-    >>> last_period("Ngày 23 và 24/11/2023, Ban Chấp hành họp"), last_period("có 2.500 doanh nghiệp")
+    >>> text = "Năm 2023 tăng 6,11%. Năm 2024 là năm thứ tư của kế hoạch 2021-2025. Tiếp tục."
+    >>> period_at(periods(text), text.index("Năm 2024")), period_at(periods(text), len(text))
+    ('2023', '2024')
+    >>> text = "Ngày 23 và 24/11/2023, Ban Chấp hành họp"
+    >>> period_at(periods(text), len(text)), period_at(periods("có 2.500 doanh nghiệp"), 21)
     ('2023', '')
     """
-    return current_period([period for _, period in periods(text)], earlier)
+    before = bisect.bisect_right(named, offset, key=lambda found: found[0])
+    return current_period([period for _, period in named[:before]], earlier)

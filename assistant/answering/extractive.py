@@ -73,7 +73,7 @@ from assistant.answering.question import (
 from assistant.followup import condense
 from assistant.types import Answer, Passage
 from ingest.chunking import HEADING_MAX_CHARS
-from ingest.vietnamese import last_period, nfc, split_sentences, tokenize
+from ingest.vietnamese import nfc, period_at, periods, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from assistant.settings import AnswerSettings
@@ -511,6 +511,7 @@ class _Scorer:
             if not t.folded.isalnum()
         }
         self._near_cache: dict[tuple[int, int], _Near] = {}
+        self._periods_cache: dict[int, list[tuple[int, str]]] = {}
         chunk_at = {(p.source, p.position): i for i, p in enumerate(passages)}
         self._previous_chunk = {
             i: chunk_at[(p.source, p.position - 1)]
@@ -555,6 +556,13 @@ class _Scorer:
         ]
 
     # -- context -----------------------------------------------------------------------
+    def _periods(self, i: int) -> list[tuple[int, str]]:
+        """The years and year ranges passage ``i`` names (read once, when a question has a
+        year)."""
+        if i not in self._periods_cache:
+            self._periods_cache[i] = periods(self.passages[i].text)
+        return self._periods_cache[i]
+
     def _near(self, u: _Unit) -> _Near:
         """Tokens and text just before the unit: two sentences, and its own sentence's head."""
         key = (u.passage_index, u.start)
@@ -932,7 +940,7 @@ class _Scorer:
             # the year the text around is about: the last one named before the unit, in
             # its passage or, before the passage, in its article; else the article's date
             # (a range counts by its ends, as written: "2011-2020" is not about 2015)
-            period = last_period(passage.text[: u.start], earlier=passage.period)
+            period = period_at(self._periods(i), u.start, earlier=passage.period)
             ctx_years = set(_YEAR_RE.findall(f"{near_text} {passage.title} {period}"))
             if not period:
                 ctx_years |= {passage.date[:4]} - {""}

@@ -206,7 +206,7 @@ def _item_asked(text: str, folded_input: bool = False) -> tuple[int, str]:
 
 # words that end a list's head noun ("những điểm nghẽn của ..."), and generic heads
 _LIST_HEAD_STOP = frozenset(
-    "cua la nao gi ma duoc do o tai trong nay do ve cho voi va thi se da dang can phai gom".split()
+    "cua la nao gi ma duoc do o tai trong nay ve cho voi va thi se da dang can phai gom".split()
 )
 _GENERIC_HEADS = frozenset(
     ["viec", "dieu", "thanh to", "noi dung", "van de", "yeu to", "cong viec", "hoat dong"]

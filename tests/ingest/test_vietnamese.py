@@ -10,8 +10,8 @@ from ingest.vietnamese import (
     fold_diacritics,
     has_diacritics,
     is_folded,
-    last_period,
     nfc,
+    period_at,
     periods,
     split_sentences,
     tokenize,
@@ -310,10 +310,14 @@ def test_sentences_empty():
 )
 def test_periods(text, named, current):
     assert [p for _, p in periods(text)] == named
-    assert last_period(text) == current
+    assert period_at(periods(text), len(text)) == current
+
+
+def _at_end(text: str, earlier: str = "") -> str:
+    return period_at(periods(text), len(text), earlier)
 
 
 def test_the_period_before_counts_over_a_range_but_not_over_a_year():
-    assert last_period("Kế hoạch 2021-2025 được triển khai.", earlier="2024") == "2024"
-    assert last_period("Năm 2023 tăng 6,11%.", earlier="2024") == "2023"
-    assert last_period("Không có năm nào.", earlier="2021-2025") == "2021-2025"
+    assert _at_end("Kế hoạch 2021-2025 được triển khai.", earlier="2024") == "2024"
+    assert _at_end("Năm 2023 tăng 6,11%.", earlier="2024") == "2023"
+    assert _at_end("Không có năm nào.", earlier="2021-2025") == "2021-2025"
