@@ -550,6 +550,8 @@ class _Scorer:
             self.article_folded[p.source] = self.article_folded.get(p.source, "") + folded_text
         self.question_low = profile.text.lower()
         self.question_folded = _fold(profile.text)
+        self.plural = bool(_PLURAL_RE.search(self.question_folded))  # "gồm những huyện nào"
+        self.focus_years = frozenset(_YEAR_RE.findall(profile.focus_phrase))
         # how much the retrieval trusts each passage, from its dense rank (or its position)
         self.prior = [
             1.0 / (1.0 + 0.35 * ((p.dense_rank or (i + 1)) - 1)) for i, p in enumerate(passages)
@@ -817,7 +819,7 @@ class _Scorer:
             else:
                 factors.append(1.0 if spans else 0.75)  # "nằm ở đâu" may ask for no name
             place = nearest(spans)
-            if place and _PLURAL_RE.search(self.question_folded):
+            if place and self.plural:
                 place = _joined(text, spans, place)  # "gồm những huyện nào": all of them
             typed.append(place)
         if "list" in q.expects:
@@ -968,12 +970,11 @@ class _Scorer:
                 name_factor *= {"here": 1.0, "article": 0.97, "elsewhere": 0.9, "nowhere": 0.45}[
                     where(words)
                 ]
-        focus_years = set(_YEAR_RE.findall(q.focus_phrase))
         if (
             q.focus_phrase
             and f" {q.focus_phrase} " not in unit_text
             # "năm 2030" asked, "nhiệm kỳ 2025-2030" written: the year asked is there
-            and not (focus_years and focus_years <= unit_years)
+            and not (self.focus_years and self.focus_years <= unit_years)
         ):
             factor *= 0.9 if f" {q.focus_phrase} " in near else 0.7
         return factor * max(name_factor, 0.3)
