@@ -96,8 +96,8 @@ class ArticleChunker:
                 article.metadata.get(schema.SOURCE, "?"),
             )
             text = normalized
-        spans = self._chunk_spans(text)
         units = self._units(text)
+        spans = self._chunk_spans(units)
         headings = [(u.start, text[u.start : u.end]) for u in units if u.heading]
         named = periods(text)
         source = str(article.metadata.get(schema.SOURCE, ""))
@@ -148,8 +148,7 @@ class ArticleChunker:
                     units.append(_Unit(ps, pe, number, heading))
         return units
 
-    def _chunk_spans(self, text: str) -> list[tuple[int, int]]:
-        units = self._units(text)
+    def _chunk_spans(self, units: list[_Unit]) -> list[tuple[int, int]]:
         # atoms: a heading is glued to what follows it
         atoms: list[list[_Unit]] = []
         pending: list[_Unit] = []
