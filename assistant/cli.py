@@ -68,6 +68,8 @@ def _print_passages(passages, explain: bool) -> None:
                     f"    dense rank {d} · lexical rank {lx} · fused {p.fused_score:.5f}"
                     f" · evidence {p.evidence_score:.3f} · re-ranked {p.score:.3f}"
                 )
+            if p.period:
+                _out(f"    about {p.period} (the article's year where the passage starts)")
         text = p.text.replace("\n", " ")
         _out(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
 

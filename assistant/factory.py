@@ -109,6 +109,7 @@ def build_components(
             foreign_lexical=r.foreign_lexical_weight,
             candidates=r.candidates,
             restore_diacritics=r.restore_diacritics,
+            period=r.period_weight,
         ),
         chunker_signature=f"{CHUNKER_VERSION}/{ch.chunk_size}/{ch.chunk_overlap}",
     )

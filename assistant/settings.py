@@ -108,6 +108,12 @@ class RetrievalSettings(BaseModel):
         True,
         description="Restore the marks of a query typed without diacritics for the dense side.",
     )
+    period_weight: float = Field(
+        2.5,
+        ge=0.0,
+        description="Added to the fused score of a chunk about a year the question names "
+        "(its article's year where it starts), though the chunk may not name it; 0 turns it off.",
+    )
     rerank: Literal["evidence", "none"] = Field(
         "evidence",
         description="Second stage: re-order the first candidates by how well their best "

@@ -56,11 +56,12 @@ def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
     """From the plain baselines to the default, one component at a time."""
     plain_rrf = FusionWeights(
         method="rrf", dense=1, lexical=1, folded_dense=1, folded_lexical=1, foreign_dense=1,
-        foreign_lexical=1, candidates=base.candidates, restore_diacritics=False,
+        foreign_lexical=1, candidates=base.candidates, restore_diacritics=False, period=0.0,
     )  # fmt: skip
+    no_period = replace(base, period=0.0)
     rrf_restored = replace(plain_rrf, restore_diacritics=True)
     z_equal = replace(
-        base, dense=0.5, lexical=0.5, folded_dense=0.5, folded_lexical=0.5, foreign_dense=0.5,
+        no_period, dense=0.5, lexical=0.5, folded_dense=0.5, folded_lexical=0.5, foreign_dense=0.5,
         foreign_lexical=0.5,
     )  # fmt: skip
     return [
@@ -71,10 +72,12 @@ def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
         Variant("plain RRF dense + BM25 (k=60)", fusion=plain_rrf),
         Variant("RRF + diacritic restoration", fusion=rrf_restored),
         Variant("z-score fusion, equal weights", fusion=z_equal),
-        Variant("z-score fusion, query-aware weights", fusion=base),
+        Variant("z-score fusion, query-aware weights", fusion=no_period),
+        Variant(f"+ the chunk's year, bonus {base.period:g}", fusion=base),
         Variant("+ evidence re-ranking, weight 0.3", fusion=base, rerank=0.3),
         Variant(f"+ evidence re-ranking, weight {rerank_weight} (default)", fusion=base, rerank=rerank_weight),
         Variant("+ evidence re-ranking, weight 0.5", fusion=base, rerank=0.5),
+        Variant("default without the chunk's year", fusion=no_period, rerank=rerank_weight),
         Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False), rerank=rerank_weight),
         Variant("default with unigram BM25", fusion=base, bigrams=False, rerank=rerank_weight),
     ]

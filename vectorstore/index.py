@@ -31,7 +31,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from ingest import schema
-from ingest.vietnamese import nfc, query_kind
+from ingest.vietnamese import nfc, periods, query_kind
 from vectorstore.lexical import LexicalIndex
 from vectorstore.locking import WriterLock
 from vectorstore.store import StoredChunk, VectorStore
@@ -90,6 +90,15 @@ class FusionWeights:
     * foreign (e.g. English): dense on the query (e5 is multilingual), lexical
       on folded syllables for names, numbers and codes.
 
+    ``period`` is added to the fused score of a chunk whose ``period`` (the
+    year its article is about where the chunk starts, see
+    :mod:`ingest.chunking`) is a year the query names: "GRDP tăng khoảng
+    6,5-7,0%", written after "trong năm 2024, ...", answers "Năm 2024 Hà Nội
+    tăng trưởng bao nhiêu?" without naming 2024 itself. Ranges ("2025-2030")
+    do not count: a plan's range is named all over an article. It is in
+    z-score units (with ``rrf``, in units of one first-rank vote) and applies
+    to hybrid search only.
+
     Defaults were chosen with ``python -m eval.ablation`` (docs/retrieval.md).
     """
 
@@ -103,6 +112,7 @@ class FusionWeights:
     foreign_lexical: float = 0.2
     candidates: int = 50
     restore_diacritics: bool = True
+    period: float = 2.5
 
     def for_kind(self, kind: str) -> tuple[float, float]:
         """(dense weight, lexical weight) for a query kind."""
@@ -465,10 +475,12 @@ class DocumentIndex:
                 query, n_cand, folded=folded, keep=keep if where else None
             )
 
-        hits = self._fuse(dense, lexical, k, kind=kind, manifest=manifest, mode=mode)
+        years = {p for _, p in periods(query) if "-" not in p}  # single years
+        hits = self._fuse(dense, lexical, k, kind=kind, manifest=manifest, mode=mode, years=years)
         return [replace(h, query_kind=kind, dense_query=dense_query) for h in hits]
 
-    def _fuse(self, dense, lexical, k, *, kind, manifest, mode) -> list[SearchHit]:
+    def _fuse(self, dense, lexical, k, *, kind, manifest, mode, years=frozenset()) -> list[SearchHit]:
+        """Fused hits, best first; ``years`` are the single years the query names."""
         f = self.fusion
         w_dense, w_lex = f.for_kind(kind)
         if mode == "dense":
@@ -501,12 +513,17 @@ class DocumentIndex:
                 cid = d["chunk"].id
                 return w_dense * zd.get(cid, zd_min) + w_lex * zl.get(cid, zl_min)
 
+        bonus = 0.0
+        if years and mode == "hybrid":
+            bonus = f.period / (f.rrf_k + 1) if f.method == "rrf" else f.period
         hits = []
         for d in info.values():
             chunk = d.get("chunk")
             if chunk is None:  # not live (what _read_chunks returns is)
                 continue
             score = fused(d)
+            if bonus and chunk.metadata.get("period") in years:
+                score += bonus  # about the year asked, though it may not name it
             hits.append(
                 SearchHit(
                     chunk,

@@ -512,6 +512,7 @@ class _Scorer:
         }
         self._near_cache: dict[tuple[int, int], _Near] = {}
         self._periods_cache: dict[int, list[tuple[int, str]]] = {}
+        self._years_cache: dict[tuple[int, int], frozenset[str]] = {}
         chunk_at = {(p.source, p.position): i for i, p in enumerate(passages)}
         self._previous_chunk = {
             i: chunk_at[(p.source, p.position - 1)]
@@ -616,6 +617,7 @@ class _Scorer:
         cov = ctx = 0.0
         around = self._around[i]
         tokens, folded = u.tokens, u.folded
+        years = self.q.years if not _YEAR_RE.search(u.text) else frozenset()
         for t, w in self.weights.items():
             # _match, inlined: this loop runs for every question word of every unit
             if lenient:
@@ -625,6 +627,8 @@ class _Scorer:
             c = m
             if m < 1.0:
                 c = max(m, 0.6 * _match(t, near_tokens, near_folded, lenient), around[t])
+                if t.folded in years and t.folded in self._context_years(u):
+                    c = max(c, 0.6)  # "2024": the sentence is about it (see _constraints)
             covered[t.folded] = m
             cov += w * m
             ctx += w * c
@@ -908,6 +912,24 @@ class _Scorer:
         spaced."""
         return f" {self._near(u).folded_text} {self.title_folded_seq[u.passage_index]} "
 
+    def _context_years(self, u: _Unit) -> frozenset[str]:
+        """The years the text around a unit that names none is about.
+
+        The last year named before the unit, in its passage or, before the
+        passage, in its article (``Passage.period``), with the years just before
+        it and in the title; else the article's date. A range counts by its
+        ends, as written: "2011-2020" is not about 2015.
+        """
+        key = (u.passage_index, u.start)
+        if key not in self._years_cache:
+            passage = self.passages[u.passage_index]
+            period = period_at(self._periods(u.passage_index), u.start, earlier=passage.period)
+            years = set(_YEAR_RE.findall(f"{self._near(u).text} {passage.title} {period}"))
+            if not period:
+                years |= {passage.date[:4]} - {""}
+            self._years_cache[key] = frozenset(years)
+        return self._years_cache[key]
+
     def _constraints(self, u: _Unit) -> float:
         """How well the unit keeps the question's years, numbers and names.
 
@@ -924,7 +946,6 @@ class _Scorer:
         i = u.passage_index
         passage = self.passages[i]
         factor = 1.0
-        near_text = self._near(u).text
         unit_text = " " + " ".join(u.folded_seq) + " "
         near = self._near_folded(u)
         article = self.article_folded[passage.source]
@@ -937,15 +958,7 @@ class _Scorer:
             return "elsewhere" if f" {words} " in self.all_folded else "nowhere"
 
         unit_years = set(_YEAR_RE.findall(u.text))
-        ctx_years: set[str] = set()
-        if q.years and not unit_years:
-            # the year the text around is about: the last one named before the unit, in
-            # its passage or, before the passage, in its article; else the article's date
-            # (a range counts by its ends, as written: "2011-2020" is not about 2015)
-            period = period_at(self._periods(i), u.start, earlier=passage.period)
-            ctx_years = set(_YEAR_RE.findall(f"{near_text} {passage.title} {period}"))
-            if not period:
-                ctx_years |= {passage.date[:4]} - {""}
+        ctx_years = self._context_years(u) if q.years and not unit_years else frozenset()
         for y in q.years:
             if y in unit_years:
                 continue

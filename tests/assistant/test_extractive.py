@@ -576,6 +576,18 @@ def test_a_sentence_without_a_year_is_about_the_last_year_its_article_named_befo
     assert a.direct_answer == "400,421 nghìn tỷ đồng", a.text
 
 
+def test_the_year_asked_counts_as_found_around_a_sentence_about_it(answerer):
+    # "Năm 2024 ... bao nhiêu?": the targets, written after "trong năm 2024, ...", hold the
+    # question's "2024" in their context as "năm 2024, ..." just before them would
+    question = "Năm 2024 kinh tế Hà Nội tăng trưởng bao nhiêu?"
+    about = answerer.evidence(question, [dataclasses.replace(_passage(MUC_TIEU, 0, "x"), period="2024")])
+    other = answerer.evidence(question, [dataclasses.replace(_passage(MUC_TIEU, 0, "x"), period="2023")])
+    best, worse = about.ranked[0], other.ranked[0]
+    assert best.text == worse.text and best.coverage == worse.coverage
+    assert best.context_coverage > worse.context_coverage
+    assert about.confidence > other.confidence
+
+
 def test_a_figure_for_another_year_than_asked_is_not_the_answer(answerer):
     # the 2023 budget revenue, in a passage about 2023, for a question about 2024's estimate
     passage = dataclasses.replace(_passage(KINH_TE, 0, "Hà Nội"), period="2023")

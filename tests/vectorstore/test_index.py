@@ -106,6 +106,34 @@ def test_fusion_weights_reorder(tmp_path):
     assert hits[1].score == 0.0 and hits[1].lexical_rank is None  # found by the dense side only
 
 
+@pytest.mark.parametrize("bonus", [0.0, 2.5])
+def test_a_chunk_about_the_year_asked_gains_the_period_bonus(tmp_path, bonus):
+    """ "Năm 2024 ...?": the chunk written after "trong năm 2024, ..." (its period) rises,
+    though the chunk about 2023 shares more of the question's words."""
+    idx = DocumentIndex(
+        HashingEmbeddings(),
+        InMemoryStore("fake"),
+        LexicalIndex(tmp_path / "lex"),
+        fusion=FusionWeights(period=bonus),
+    )
+    art, chunks = _article(
+        "/a.txt",
+        ["Kinh tế Hà Nội tăng trưởng ước đạt 6,11%.", "TP phấn đấu tăng trưởng khoảng 6,5-7,0%."],
+    )
+    chunks[0].metadata[schema.PERIOD] = "2023"
+    chunks[1].metadata[schema.PERIOD] = "2024"
+    idx.write_article(art, chunks)
+    hits = idx.search("Năm 2024 kinh tế Hà Nội tăng trưởng bao nhiêu?", 2)
+    top = hits[0].chunk.metadata[schema.PERIOD]
+    assert top == ("2024" if bonus else "2023")
+    # a range is not a year asked: "nhiệm kỳ 2023-2024" gives no bonus
+    ranged = idx.search("Nhiệm kỳ 2023-2024 kinh tế Hà Nội tăng trưởng bao nhiêu?", 2)
+    assert ranged[0].chunk.metadata[schema.PERIOD] == "2023"
+    # dense-only search is left as it is
+    dense = idx.search("Năm 2024 kinh tế Hà Nội tăng trưởng bao nhiêu?", 2, mode="dense")
+    assert max(h.score for h in dense) <= 1.0 + 1e-9  # two z-scores, ±1: no bonus added
+
+
 def test_lexical_index_persists_and_is_not_rebuilt_per_query(tmp_path):
     idx = DocumentIndex(HashingEmbeddings(), InMemoryStore("fake"), LexicalIndex(tmp_path / "lex"))
     art, chunks = _article("/a.txt", ["ùn tắc giao thông", "trật tự đô thị"])
