@@ -133,7 +133,7 @@ _PLACE_BEFORE_RE = re.compile(
 _NUMBER_RE = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?(?:/\d+)?%?")
 _DATE_RE = re.compile(
     r"(?<![\w/])(?:\d{1,2}\s*(?:và|-|–)\s*)?\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])|"
-    r"\b(?:ngày|tháng)\s+\d{1,2}(?:/\d{1,4})?\b",
+    r"\b(?:ngày|tháng)\s+\d{1,2}(?:/\d{1,4}){0,2}\b",
     re.IGNORECASE,
 )
 _RELATIVE_TIME_RE = re.compile(
@@ -473,6 +473,19 @@ def _joined(text: str, spans: list[tuple[int, int]], span: tuple[int, int]) -> t
     return a, b
 
 
+_QUOTED_RE = re.compile(r"[“\"][^”\"]{3,200}[”\"]|\([^()]{1,80}\)")
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the quoted titles and bracketed asides in ``text``.
+
+    >>> t = 'Nghị quyết số 15 (khóa X) về "Tiếp tục đổi mới" đã ban hành'
+    >>> [t[a:b] for a, b in _quoted_spans(t)]
+    ['(khóa X)', '"Tiếp tục đổi mới"']
+    """
+    return [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+
+
 def _holds_title(before: str, title: str) -> bool:
     """Whether folded text ``before`` a name gives the name ``title`` itself, not its deputy.
 
@@ -675,7 +688,16 @@ class _Scorer:
         """
         folded = _fold(u.text)
         near = total = 0.0
+        # a quoted title or a bracket between counts as one word ("Nghị quyết số 15-NQ/TW
+        # (khóa X) về "Tiếp tục đổi mới phương thức lãnh đạo ..."")
         lo, hi = span[0] - 160, span[1] + 160
+        quoted = _quoted_spans(u.text)
+        for a, b in reversed(quoted):
+            if lo < b <= span[0]:
+                lo -= b - a
+        for a, b in quoted:
+            if span[1] <= a < hi:
+                hi += b - a
         cuts = [m.end() for m in re.finditer(r":", u.text)]
         lo = max([lo] + [c for c in cuts if c <= span[0]])
         hi = min([hi] + [c for c in cuts if c > span[1]])
@@ -976,6 +998,11 @@ class _Scorer:
                 factor *= 0.5 if unit_romans else 0.85  # "Đại hội XIV" is not "Đại hội XVIII"
         for n in q.numbers:
             factor *= {"here": 1.0, "article": 0.9, "elsewhere": 0.85, "nowhere": 0.6}[where(n)]
+        for code in q.codes:
+            # "Nghị quyết 09-NQ/TU ... ngày nào?": an article that never names the document
+            # is not about it (a code, unlike a name, is never left implicit)
+            words = " ".join(_fold(t) for t in _tokens(code))
+            factor *= {"here": 1.0, "article": 0.9, "elsewhere": 0.6, "nowhere": 0.45}[where(words)]
         name_factor = 1.0
         for name in q.names:
             words = " ".join(_fold(t) for t in _tokens(name))

@@ -283,10 +283,15 @@ class QuestionProfile:
     person_title: str = ""  # "bi thu thanh uy ha noi" in "Bí thư Thành ủy Hà Nội nào ...", folded
     list_head: str = ""  # "diem nghen" in "Những điểm nghẽn của Hà Nội là gì?", folded
     item: int = 0  # 2 for "điểm nghẽn thứ hai", 1 for "đầu tiên", -1 for "cuối cùng"; 0: none
+    codes: tuple[str, ...] = ()  # document numbers: "09-NQ/TU", "143-KL/TU"
 
     @property
     def numbers_in_question(self) -> frozenset[str]:
         return self.years | self.numbers
+
+
+# A document's number: "09-NQ/TU" (a resolution of the city's Party committee), "143-KL/TU".
+_CODE_RE = re.compile(r"(?<![\w/-])\d+-[A-ZĐa-zđ]+/[A-ZĐa-zđ]+(?:-[A-ZĐa-zđ]+)*(?![\w/-])")
 
 
 def _looks_english(question: str) -> bool:
@@ -338,6 +343,14 @@ def _expected_kinds(q: str, *, foreign: bool, folded_input: bool) -> set[str]:
     if re.search(_fold_pattern(change) if folded_input else change, subject):
         expects.discard("money")
         expects.add("percent")
+    # whose a document is ("Nghị quyết 15-NQ/TW của ai?"): the body that issued it, mostly
+    whose = (
+        r"\b(?:nghị quyết|kết luận|chỉ thị|quyết định|văn bản|luật|nghị định|thông tư|đề án|"
+        r"quy hoạch|quy chế)\b.*\bcủa ai\b"
+    )
+    if "person" in expects and re.search(_fold_pattern(whose) if folded_input else whose, subject):
+        expects.discard("person")
+        expects.add("entity")
     return expects
 
 
@@ -503,6 +516,7 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         list_head=list_head,
         item=item,
         romans=frozenset(_ROMAN_RE.findall(q)) if not folded_input else frozenset(),
+        codes=tuple(_CODE_RE.findall(q)),
         place_classifier=classifier,
         person_title=person_title,
         terms=tuple(terms),

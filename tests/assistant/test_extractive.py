@@ -760,3 +760,56 @@ def test_a_follow_up_figure_is_led_with_only_from_the_clause_about_its_new_item(
     assert bot.answer("PAR-Index 2022 của Hà Nội tăng mấy bậc?", [_chunk(text, "x")]).direct_answer
     a = bot.answer("còn SIPAS?", [_chunk(text, "x")], history=asked)
     assert a.direct_answer == "" and "SIPAS tiếp tục giữ nguyên thứ hạng" in a.text, a.text
+
+
+# ---------------------------------------------------------------- documents named in a question
+
+NQ15 = (
+    "Trình bày báo cáo tóm tắt tổng kết 15 năm thực hiện Nghị quyết số 15-NQ/TW ngày 30/7/2007 "
+    "của Ban Chấp hành Trung ương Đảng (khóa X) về \"Tiếp tục đổi mới phương thức lãnh đạo của "
+    "Đảng đối với hoạt động của hệ thống chính trị\", Phó Bí thư Thường trực Thành ủy Nguyễn Thị "
+    "Tuyến đã nêu bật những kết quả đạt được trong 15 năm qua."
+)
+
+
+def test_a_quoted_title_between_the_question_words_and_the_answer_counts_as_one_word():
+    # the name comes 200 characters after "Trình bày báo cáo", most of them a quoted title
+    question = "Ai trình bày báo cáo tóm tắt tổng kết 15 năm thực hiện Nghị quyết 15-NQ/TW?"
+    best = ExtractiveAnswerer().evidence(question, [_chunk(NQ15, "a")]).ranked[0]
+    assert best.type_factor > 0.9, best.type_factor
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [_chunk(NQ15, "a")])
+    assert a.direct_answer == "Nguyễn Thị Tuyến"
+
+
+def test_an_article_that_never_names_the_document_asked_about_is_not_about_it():
+    question = "Nghị quyết 09-NQ/TU về chuyển đổi số được ban hành ngày nào?"
+    assert analyze_question(question).codes == ("09-NQ/TU",)
+    meeting = _chunk(
+        "Chiều 12/4, Đoàn công tác số 1 làm việc với Ban Thường vụ Thành ủy Hà Nội về nghị quyết "
+        "chuyển đổi số.",
+        "a",
+        source="a.txt",
+    )
+    named = _chunk("Nghị quyết 09-NQ/TU về chuyển đổi số đã mang lại kết quả.", "b", source="b.txt")
+    alone = ExtractiveAnswerer().evidence(question, [meeting]).ranked[0]
+    beside = ExtractiveAnswerer().evidence(question, [meeting, named]).ranked
+    other = next(s for s in beside if s.passage_index == 0)
+    # named in another article only: costs more than a number found there (0.85) alone would
+    assert other.constraint_factor < 0.6
+    assert alone.constraint_factor < other.constraint_factor  # named nowhere: costs most
+    assert next(s for s in beside if s.passage_index == 1).constraint_factor == 1.0
+
+
+def test_whose_a_document_is_asks_for_who_issued_it_not_a_person():
+    assert analyze_question("Nghị quyết 15-NQ/TW của ai?").expects == frozenset({"entity"})
+    assert analyze_question("nghi quyet 15 cua ai").expects == frozenset({"entity"})
+    assert analyze_question("Ai ký kết luận 143-KL/TU?").expects == frozenset({"person"})
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer("Nghị quyết 15-NQ/TW của ai?", [_chunk(NQ15, "a")])
+    assert a.direct_answer != "Nguyễn Thị Tuyến", a.text  # she presented the report on it
+
+
+def test_a_date_with_its_year_is_given_whole():
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Nghị quyết 15-NQ/TW ban hành ngày nào?", [_chunk(NQ15, "a")]
+    )
+    assert a.direct_answer == "ngày 30/7/2007", a.text
