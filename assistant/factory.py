@@ -68,7 +68,9 @@ def build_reranker(settings: Settings) -> Reranker | None:
         return None
     from assistant.rerank import EvidenceReranker
 
-    return EvidenceReranker(weight=r.rerank_weight, depth=r.rerank_depth)
+    return EvidenceReranker(
+        weight=r.rerank_weight, depth=r.rerank_depth, full_evidence=r.rerank_full_evidence
+    )
 
 
 def build_components(
