@@ -9,6 +9,9 @@ every sentence of the retrieved passages is scored by how well it answers it:
   candidate sentences; matched on accented syllables, and on folded ones when
   the question is typed without diacritics ("ha noi" = "Hà Nội"); words found
   only near the sentence (the previous sentences, the title) count in part;
+  the words of a leading attribution ("Theo kết luận của Bộ Chính trị, ...")
+  count in full when the passage or its article names them, since an article
+  names its source once, not in every sentence;
 * **bigrams** of the question found in the sentence;
 * **the kind of answer** the question asks for ("bao nhiêu"/"mấy" → a number,
   and "bao nhiêu huyện" → a number of "huyện"; "ngày nào"/"khi nào" → a date;
@@ -526,6 +529,7 @@ class _Scorer:
         self._near_cache: dict[tuple[int, int], _Near] = {}
         self._periods_cache: dict[int, list[tuple[int, str]]] = {}
         self._years_cache: dict[tuple[int, int], frozenset[str]] = {}
+        self._cited_cache: dict[int, frozenset[str]] = {}
         chunk_at = {(p.source, p.position): i for i, p in enumerate(passages)}
         self._previous_chunk = {
             i: chunk_at[(p.source, p.position - 1)]
@@ -631,12 +635,16 @@ class _Scorer:
         around = self._around[i]
         tokens, folded = u.tokens, u.folded
         years = self.q.years if not _YEAR_RE.search(u.text) else frozenset()
+        attribution = self.q.attribution
+        cited = self._cited(i) if attribution else frozenset()
         for t, w in self.weights.items():
             # _match, inlined: this loop runs for every question word of every unit
             if lenient:
                 m = 1.0 if t.folded in folded else 0.0
             else:
                 m = 1.0 if t.accented in tokens else 0.5 if t.folded in folded else 0.0
+            if m < 1.0 and t.folded in attribution and t.folded in cited:
+                m = 1.0  # "Theo kết luận của Bộ Chính trị, ...": the article names its source
             c = m
             if m < 1.0:
                 c = max(m, 0.6 * _match(t, near_tokens, near_folded, lenient), around[t])
@@ -647,12 +655,26 @@ class _Scorer:
             ctx += w * c
         return cov / self.total, ctx / self.total, covered
 
+    def _cited(self, i: int) -> frozenset[str]:
+        """The question's attribution words that passage ``i`` or its article names."""
+        if i not in self._cited_cache:
+            words = set(self.folded_text[i].split()) | set(
+                self.article_folded[self.passages[i].source].split()
+            )
+            self._cited_cache[i] = self.q.attribution & words
+        return self._cited_cache[i]
+
     def _bigram(self, u: _Unit) -> float:
-        if not self.q.bigrams:
+        q = self.q
+        if not q.bigrams:
             return 0.0
         seq = u.folded_seq
         have = set(zip(seq, seq[1:], strict=False))
-        return len(self.q.bigrams & have) / len(self.q.bigrams)
+        if q.attribution:
+            # a pair with a word of the attribution counts when its article names that word
+            cited = self._cited(u.passage_index)
+            have |= {b for b in q.bigrams if b[0] in cited or b[1] in cited}
+        return len(q.bigrams & have) / len(q.bigrams)
 
     def _term_spans(self, t: Term, folded: str) -> list[tuple[int, int]]:
         """Where ``t`` stands as a whole word in ``folded`` (as ``(?<!\\w)t(?!\\w)`` finds it)."""

@@ -284,11 +284,19 @@ class QuestionProfile:
     list_head: str = ""  # "diem nghen" in "Những điểm nghẽn của Hà Nội là gì?", folded
     item: int = 0  # 2 for "điểm nghẽn thứ hai", 1 for "đầu tiên", -1 for "cuối cùng"; 0: none
     codes: tuple[str, ...] = ()  # document numbers: "09-NQ/TU", "143-KL/TU"
+    # words only in a leading attribution ("Theo kết luận của Bộ Chính trị, ..."), folded: the
+    # source the question cites, which the article names once, not every sentence of it
+    attribution: frozenset[str] = frozenset()
 
     @property
     def numbers_in_question(self) -> frozenset[str]:
         return self.years | self.numbers
 
+
+# "Theo kết luận của Bộ Chính trị, ...": a leading attribution, then the question
+_ATTRIBUTION_RE = re.compile(
+    r"^\s*(?:theo(?: như)?|(?:căn cứ|can cu)(?: vào| vao)?)\s+([^,?;:]+),\s*(\S.*)$", re.IGNORECASE
+)
 
 # A document's number: "09-NQ/TU" (a resolution of the city's Party committee), "143-KL/TU".
 _CODE_RE = re.compile(r"(?<![\w/-])\d+-[A-ZĐa-zđ]+/[A-ZĐa-zđ]+(?:-[A-ZĐa-zđ]+)*(?![\w/-])")
@@ -509,9 +517,16 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     if "definition" in expects:
         m = re.search(r"[“\"]([^”\"]{2,60})[”\"]", q)
         defined = " ".join(_fold(t) for t in tokenize(m.group(1))) if m else ""
+    attribution: frozenset[str] = frozenset()
+    if not foreign and (m := _ATTRIBUTION_RE.match(flow if folded_input else q)):
+        cited = {_fold(t) for t in tokenize(m.group(1))}
+        asked = {_fold(t) for t in tokenize(m.group(2))}
+        if len(asked) >= 4:  # "Theo ông, vì sao?" is no attribution to lean on
+            attribution = frozenset(cited - asked)
     return QuestionProfile(
         text=q,
         defined=defined,
+        attribution=attribution,
         focus_phrase=focus_phrase,
         list_head=list_head,
         item=item,

@@ -813,3 +813,29 @@ def test_a_date_with_its_year_is_given_whole():
         "Nghị quyết 15-NQ/TW ban hành ngày nào?", [_chunk(NQ15, "a")]
     )
     assert a.direct_answer == "ngày 30/7/2007", a.text
+
+
+# ---------------------------------------------------------------- a question's attribution
+
+CONCLUSION = (
+    "Sáng 19/11, Ban Chấp hành Đảng bộ TP đã tổ chức quán triệt kết luận của Bộ Chính trị về "
+    "sơ kết 5 năm thực hiện Nghị quyết số 11 về phát triển Thủ đô. Bộ Chính trị đồng tình để "
+    "TP Hà Nội thí điểm mô hình chính quyền đô thị trong khu vực các quận; tiếp tục củng cố "
+    "chính quyền nông thôn theo quy định của pháp luật."
+)
+
+
+def test_the_source_a_question_cites_is_found_in_the_article_not_in_every_sentence():
+    question = (
+        "Theo kết luận của Bộ Chính trị về Nghị quyết 11, chính quyền ở khu vực nông thôn "
+        "của Hà Nội sẽ được tổ chức thế nào?"
+    )
+    profile = analyze_question(question)
+    assert {"ket", "luan", "nghi", "quyet", "11"} <= profile.attribution
+    assert not profile.attribution & {"chinh", "quyen", "nong", "thon"}  # also asked about
+    assert analyze_question("theo ket luan cua bo chinh tri, ha noi phai lam gi").attribution
+    assert not analyze_question("Theo ông, vì sao?").attribution  # nothing else is asked
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(question, [_chunk(CONCLUSION, "a")])
+    # the one about the countryside answers; the one that only names the source is no answer
+    assert a.citations[0].quote.startswith("Bộ Chính trị đồng tình"), a.text
+    assert "Sáng 19/11" not in a.text, a.text
