@@ -8,7 +8,7 @@ index is built once; variants change only how a query is searched). Prints a
 Markdown table (the one in docs/retrieval.md) and writes it with ``--out``.
 
 Sets:
-  hanoi        the bundled gold set (answerable questions), as written
+  hanoi        the bundled gold set (answerable questions), as written (a follow-up with its conversation)
   hanoi nodiac its questions typed without diacritics (the no_diacritics category)
   hanoi+zalo   the bundled set with the 142 benchmark paragraphs mixed in as distractors
   zalo         the external benchmark, as written and with diacritics stripped
@@ -106,22 +106,27 @@ def _cache_query_embeddings(bot: Assistant) -> None:
     emb.embed_query = functools.lru_cache(maxsize=None)(emb.embed_query)
 
 
-def hanoi_questions() -> list[tuple[str, list[str], str]]:
+Question = tuple[str, list[str], str, list[dict[str, str]]]  # question, gold, set, history
+
+
+def hanoi_questions() -> list[Question]:
+    """The answerable questions as the evaluation's headline asks them: a follow-up as
+    written, with its conversation (the query is expanded from it)."""
     items = [i for i in load_dataset(DATASET) if i.answerable]
     out = []
     for it in items:
-        question = it.standalone or it.question if it.history else it.question
-        out.append((question, list(it.evidence), "hanoi"))
+        history = [{"question": t.question, "answer": t.answer} for t in it.history]
+        out.append((it.question, list(it.evidence), "hanoi", history))
         if it.category == "no_diacritics":
-            out.append((question, list(it.evidence), "hanoi nodiac"))
+            out.append((it.question, list(it.evidence), "hanoi nodiac", history))
     return out
 
 
-def zalo_questions(bench) -> list[tuple[str, list[str], str]]:
+def zalo_questions(bench) -> list[Question]:
     out = []
     for q in bench.questions:
-        out.append((q.question, [q.pid], "zalo"))
-        out.append((fold_diacritics(q.question), [q.pid], "zalo nodiac"))
+        out.append((q.question, [q.pid], "zalo", []))
+        out.append((fold_diacritics(q.question), [q.pid], "zalo nodiac", []))
     return out
 
 
@@ -157,7 +162,7 @@ def run(
         corpora = [("hanoi", build(tmp / "hanoi", [CORPUS], size), hq, _evidence_match)]
         if bench is not None:
             mixed = build(tmp / "mixed", [CORPUS, zdir], size)
-            corpora.append(("hanoi+zalo", mixed, [(q, g, "hanoi+zalo") for q, g, s in hq if s == "hanoi"], _evidence_match))
+            corpora.append(("hanoi+zalo", mixed, [(q, g, "hanoi+zalo", h) for q, g, s, h in hq if s == "hanoi"], _evidence_match))
             zbot = Assistant(Settings(data_dir=tmp / "zalo", chunking={"chunk_size": 4000}))
             zbot.ingest([zdir])
             _cache_query_embeddings(zbot)
@@ -217,8 +222,8 @@ def _evidence_match(evidence: str, passage) -> bool:
 
 def _eval_mode(bot: Assistant, questions, match, mode: str) -> dict[str, dict[str, float]]:
     by_set: dict[str, tuple[list, list]] = {}
-    for q, gold, set_name in questions:
-        passages = bot.retrieve(q, 10, mode=mode)
+    for q, gold, set_name, history in questions:
+        passages = bot.retrieve(q, 10, mode=mode, history=history or None)
         g, r = by_set.setdefault(set_name, ([], []))
         g.append(gold)
         r.append(passages)
