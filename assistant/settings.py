@@ -161,7 +161,7 @@ class AnswerSettings(BaseModel):
         "'llm' uses an OpenAI-compatible chat model.",
     )
     abstain_threshold: float = Field(
-        0.2513,
+        0.2460,
         ge=0.0,
         le=1.0,
         description="Minimum confidence (0..1) for an extractive answer; below it the "

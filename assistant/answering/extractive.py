@@ -11,7 +11,9 @@ every sentence of the retrieved passages is scored by how well it answers it:
   only near the sentence (the previous sentences, the title) count in part;
   the words of a leading attribution ("Theo kết luận của Bộ Chính trị, ...")
   count in full when the passage or its article names them, since an article
-  names its source once, not in every sentence;
+  names its source once, not in every sentence; and in an article about "TP Hà
+  Nội", a sentence that says "TP", "thành phố" or "Thủ đô" names Hà Nội (the
+  words' weights count those sentences too);
 * **bigrams** of the question found in the sentence;
 * **the kind of answer** the question asks for ("bao nhiêu"/"mấy" → a number,
   and "bao nhiêu huyện" → a number of "huyện"; "ngày nào"/"khi nào" → a date;
@@ -506,6 +508,53 @@ def _holds_title(before: str, title: str) -> bool:
     )
 
 
+# "TP Hà Nội", "thành phố Hà Nội", "Thủ đô Hà Nội": the city an article is about
+_CITY_NAME_RE = re.compile(r"(?<!\w)(?:TP\.?|[Tt]hành phố|[Tt]hủ đô)\s+((?:\w+ ?){1,3})")
+_CITY_ANAPHORS = (("tp",), ("thanh", "pho"), ("thu", "do"))
+
+
+def _refers_to_city(folded_seq: Sequence[str]) -> bool:
+    """Whether a sentence says "TP", "thành phố" or "Thủ đô" (folded syllables)."""
+    for k, w in enumerate(folded_seq):
+        for a in _CITY_ANAPHORS:
+            if w == a[0] and tuple(folded_seq[k : k + len(a)]) == a:
+                return True
+    return False
+
+
+def _city_words(profile: QuestionProfile, passages: Sequence[Passage]) -> dict[str, frozenset[str]]:
+    """Per article, the question's words naming the city the article calls "TP Hà Nội".
+
+    >>> q = analyze_question("Năm 2024 Hà Nội tăng trưởng bao nhiêu?")
+    >>> p = Passage(text="Năm 2024, TP Hà Nội phấn đấu tăng trưởng 7%.", source="a.txt",
+    ...             title="", score=1.0, chunk_id="a")
+    >>> sorted(_city_words(q, [p])["a.txt"])
+    ['ha', 'noi']
+    """
+    if profile.foreign:
+        return {}
+    question = " " + _fold(profile.text) + " "
+    texts: dict[str, str] = {}
+    for p in passages:
+        texts[p.source] = texts.get(p.source, "") + " " + p.title + " " + p.text
+    out: dict[str, frozenset[str]] = {}
+    for source, text in texts.items():
+        words: set[str] = set()
+        for m in _CITY_NAME_RE.finditer(text):
+            caps = []
+            for t in m.group(1).split():
+                if not t[0].isupper():
+                    break
+                caps.append(_fold(t))
+            for n in range(len(caps), 1, -1):  # a name of two or three capitalised syllables
+                if f" {' '.join(caps[:n])} " in question:
+                    words |= set(caps[:n])
+                    break
+        if words:
+            out[source] = frozenset(words)
+    return out
+
+
 class _Scorer:
     """Scores the sentences of the passages against one question profile."""
 
@@ -521,6 +570,19 @@ class _Scorer:
         for t in profile.terms:
             for key in (t.folded, "\x00" + t.accented):
                 df[key] = sum(c.get(key, 0) for c in counts)
+        # "TP phấn đấu ...": in an article about Hà Nội, "TP", "thành phố" and "Thủ đô" name
+        # the city; the question's words for it are found there, and weigh accordingly
+        self.city_words = _city_words(profile, passages)
+        for p in passages:
+            words = self.city_words.get(p.source)
+            if not words:
+                continue
+            for u in _passage_units(p.text)[0]:
+                if _refers_to_city(u.folded_seq):
+                    for t in profile.terms:
+                        if t.folded in words and t.folded not in u.folded:
+                            df[t.folded] = df.get(t.folded, 0) + 1
+                            df["\x00" + t.accented] = df.get("\x00" + t.accented, 0) + 1
         self._term_re = {  # only for words the whole-word lookup cannot serve ("6,5")
             t: re.compile(rf"(?<!\w){re.escape(t.folded)}(?!\w)")
             for t in profile.terms
@@ -637,12 +699,15 @@ class _Scorer:
         years = self.q.years if not _YEAR_RE.search(u.text) else frozenset()
         attribution = self.q.attribution
         cited = self._cited(i) if attribution else frozenset()
+        city = self._city_words(u) if self.city_words else frozenset()
         for t, w in self.weights.items():
             # _match, inlined: this loop runs for every question word of every unit
             if lenient:
                 m = 1.0 if t.folded in folded else 0.0
             else:
                 m = 1.0 if t.accented in tokens else 0.5 if t.folded in folded else 0.0
+            if m < 1.0 and t.folded in city:
+                m = 1.0  # "TP phấn đấu ...": the city the article is about
             if m < 1.0 and t.folded in attribution and t.folded in cited:
                 m = 1.0  # "Theo kết luận của Bộ Chính trị, ...": the article names its source
             c = m
@@ -654,6 +719,12 @@ class _Scorer:
             cov += w * m
             ctx += w * c
         return cov / self.total, ctx / self.total, covered
+
+    def _city_words(self, u: _Unit) -> frozenset[str]:
+        """The question's words that name the city the unit calls "TP", "thành phố" or
+        "Thủ đô" (the city its article is about)."""
+        words = self.city_words.get(self.passages[u.passage_index].source)
+        return words if words and _refers_to_city(u.folded_seq) else frozenset()
 
     def _cited(self, i: int) -> frozenset[str]:
         """The question's attribution words that passage ``i`` or its article names."""

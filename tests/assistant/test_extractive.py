@@ -839,3 +839,20 @@ def test_the_source_a_question_cites_is_found_in_the_article_not_in_every_senten
     # the one about the countryside answers; the one that only names the source is no answer
     assert a.citations[0].quote.startswith("Bộ Chính trị đồng tình"), a.text
     assert "Sáng 19/11" not in a.text, a.text
+
+
+# ---------------------------------------------------------------- "TP" is the article's city
+
+
+def test_tp_in_an_article_about_ha_noi_is_ha_noi():
+    question = "Mục tiêu tăng trưởng năm 2024 của Hà Nội là bao nhiêu?"
+    target = "TP phấn đấu tốc độ tăng trưởng tổng sản phẩm trên địa bàn khoảng 6,5-7,0%."
+
+    def best(article: str):
+        ev = ExtractiveAnswerer().evidence(question, [_chunk(f"{article} {target}", "a")])
+        return next(s for s in ev.ranked if s.text.startswith("TP phấn đấu"))
+
+    in_ha_noi = best("Năm 2024, TP Hà Nội đặt 23 chỉ tiêu phát triển kinh tế - xã hội.")
+    elsewhere = best("Năm 2024, TP Đà Nẵng đặt 23 chỉ tiêu phát triển kinh tế - xã hội.")
+    assert in_ha_noi.covered["noi"] == 1.0 and elsewhere.covered["noi"] == 0.0
+    assert in_ha_noi.score > elsewhere.score
