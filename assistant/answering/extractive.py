@@ -756,21 +756,29 @@ class _Scorer:
     def _anchor(self, u: _Unit) -> int:
         """Offset in the unit after its densest run of question words (answers follow it)."""
         folded = _fold(u.text)
-        hits = []
+        hits: list[tuple[int, str]] = []
         for t in self.q.terms:
             if len(t.folded) < 2 or t.folded.isdigit():
                 continue
-            hits += [e for _, e in self._term_spans(t, folded)]
+            hits += [(e, t.folded) for _, e in self._term_spans(t, folded)]
         if not hits:
             return 0
         hits.sort()
-        best, best_n = hits[0], 0
+        # the window (50 characters before a hit) with the most different question words:
+        # "Thành phố phía Tây" over "2 thành phố ... là: Thành phố"
+        best, best_n = hits[0][0], 0
         lo = 0
-        for j, h in enumerate(hits):  # hits within 50 characters before h: a sliding window
-            while hits[lo] < h - 50:
+        inside: dict[str, int] = {}
+        for h, word in hits:
+            inside[word] = inside.get(word, 0) + 1
+            while hits[lo][0] < h - 50:
+                gone = hits[lo][1]
+                inside[gone] -= 1
+                if not inside[gone]:
+                    del inside[gone]
                 lo += 1
-            if j - lo + 1 > best_n:
-                best, best_n = h, j - lo + 1
+            if len(inside) > best_n:
+                best, best_n = h, len(inside)
         return best
 
     def _proximity(self, u: _Unit, span: tuple[int, int]) -> float:

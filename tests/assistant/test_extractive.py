@@ -856,3 +856,15 @@ def test_tp_in_an_article_about_ha_noi_is_ha_noi():
     elsewhere = best("Năm 2024, TP Đà Nẵng đặt 23 chỉ tiêu phát triển kinh tế - xã hội.")
     assert in_ha_noi.covered["noi"] == 1.0 and elsewhere.covered["noi"] == 0.0
     assert in_ha_noi.score > elsewhere.score
+
+
+def test_the_answer_follows_the_run_with_most_of_the_question_words_not_most_repeats():
+    text = (
+        "Ban Chấp hành Đảng bộ thành phố thống nhất định hướng phát triển 2 thành phố trực thuộc "
+        "Thủ đô là: Thành phố Bắc sông Hồng (Mê Linh - Sóc Sơn - Đông Anh), Thành phố phía Tây "
+        "Hà Nội (Hòa Lạc - Xuân Mai) và 5 trục phát triển."
+    )
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Thành phố phía Tây gồm những đâu?", [_chunk(text, "a")]
+    )
+    assert a.direct_answer == "Hòa Lạc - Xuân Mai", a.text
