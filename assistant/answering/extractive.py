@@ -699,7 +699,7 @@ class _Scorer:
         years = self.q.years if not _YEAR_RE.search(u.text) else frozenset()
         attribution = self.q.attribution
         cited = self._cited(i) if attribution else frozenset()
-        city = self._city_words(u) if self.city_words else frozenset()
+        city = self._city_named(u) if self.city_words else frozenset()
         for t, w in self.weights.items():
             # _match, inlined: this loop runs for every question word of every unit
             if lenient:
@@ -720,7 +720,7 @@ class _Scorer:
             ctx += w * c
         return cov / self.total, ctx / self.total, covered
 
-    def _city_words(self, u: _Unit) -> frozenset[str]:
+    def _city_named(self, u: _Unit) -> frozenset[str]:
         """The question's words that name the city the unit calls "TP", "thành phố" or
         "Thủ đô" (the city its article is about)."""
         words = self.city_words.get(self.passages[u.passage_index].source)
@@ -729,9 +729,8 @@ class _Scorer:
     def _cited(self, i: int) -> frozenset[str]:
         """The question's attribution words that passage ``i`` or its article names."""
         if i not in self._cited_cache:
-            words = set(self.folded_text[i].split()) | set(
-                self.article_folded[self.passages[i].source].split()
-            )
+            # the article's retrieved passages, this one among them
+            words = set(self.article_folded[self.passages[i].source].split())
             self._cited_cache[i] = self.q.attribution & words
         return self._cited_cache[i]
 
