@@ -25,7 +25,10 @@ Example:
     >>> from assistant.answering.base import Turn
     >>> h = [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?")]
     >>> condense_question("Còn năm 2024 thì sao?", h)
-    'Năm 2024 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?'
+    'Năm 2024 kinh tế Hà Nội tăng trưởng đạt bao nhiêu?'
+
+A new year drops the old one's hedge ("ước đạt", estimated at: 2023's figure
+was an estimate; 2024's is a target).
 """
 
 from __future__ import annotations
@@ -115,6 +118,14 @@ _YEAR_RANGE_RE = re.compile(r"^(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}$")
 _TIME_WORDS = frozenset({"nam", "ky", "doan", "den", "tu", "thang", "quy", "khoa"})
 _TWO_SYLLABLE_TIME = frozenset({("giai", "doan"), ("nhiem", "ky"), ("thoi", "ky")})
 _NUMBER_RE = re.compile(r"^\d+(?:[.,/]\d+)*%?$")
+# what the previous year's figure was ("ước đạt": estimated at, "dự kiến": expected) is no
+# word of the next year's, a target ("TP phấn đấu ... khoảng 6,5-7,0%")
+_HEDGE_RE = re.compile(
+    r"(?<!\w)(?:ước tính|dự ước|dự kiến|ước|uoc tinh|du uoc|du kien|uoc)\s+"
+    r"(?=(?:đạt|dat|tăng|tang|giảm|giam|khoảng|khoang)(?!\w))",
+    re.IGNORECASE,
+)
+
 _ORDINAL_RE = re.compile(
     r"\b(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+)|đầu tiên|cuối cùng)\b",
     re.IGNORECASE,
@@ -351,6 +362,8 @@ def _replace_typed(fragment: str, prev: str) -> str | None:
             new = fragment[f_tokens[0].start : ft.end]
         result = result[:start] + new + result[end:]
         changed = True
+        if kind == "year":
+            result = _HEDGE_RE.sub("", result)
     if not changed:
         return None
     leftover = [

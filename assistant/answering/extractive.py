@@ -1115,6 +1115,12 @@ class _Scorer:
             and f" {q.focus_phrase} " not in unit_text
             # "năm 2030" asked, "nhiệm kỳ 2025-2030" written: the year asked is there
             and not (self.focus_years and self.focus_years <= unit_years)
+            # "còn năm 2024?": a sentence that names no year, about 2024 by its context
+            and not (
+                self.focus_years
+                and not unit_years
+                and self.focus_years <= self._context_years(u)
+            )
         ):
             factor *= 0.9 if f" {q.focus_phrase} " in near else 0.7
         return factor * max(name_factor, 0.3)

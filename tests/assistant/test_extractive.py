@@ -868,3 +868,17 @@ def test_the_answer_follows_the_run_with_most_of_the_question_words_not_most_rep
         "Thành phố phía Tây gồm những đâu?", [_chunk(text, "a")]
     )
     assert a.direct_answer == "Hòa Lạc - Xuân Mai", a.text
+
+
+def test_a_follow_ups_new_year_holds_for_a_sentence_about_it_by_context():
+    text = (
+        "Năm 2023, kinh tế Hà Nội ước tăng 6,11%. Trong năm 2024, thành phố tiếp tục thực hiện "
+        "chủ đề của năm. TP phấn đấu tốc độ tăng trưởng GRDP khoảng 6,5-7,0%."
+    )
+    asked = [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng bao nhiêu?", "6,11% [1]")]
+    ev = ExtractiveAnswerer().evidence("Còn năm 2024 thì sao?", [_chunk(text, "a")], history=asked)
+    target = next(s for s in ev.ranked if s.text.startswith("TP phấn đấu"))
+    # the sentence names no year; the one before it says 2024: only the small cost of a year
+    # found by context (0.95), not that of a follow-up's new item missing (0.7)
+    assert target.constraint_factor >= 0.95, target.constraint_factor
+    assert ev.ranked[0] is target
