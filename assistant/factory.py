@@ -68,9 +68,7 @@ def build_reranker(settings: Settings) -> Reranker | None:
         return None
     from assistant.rerank import EvidenceReranker
 
-    return EvidenceReranker(
-        weight=r.rerank_weight, depth=r.rerank_depth, full_evidence=r.rerank_full_evidence
-    )
+    return EvidenceReranker(weight=r.rerank_weight, depth=r.rerank_depth)
 
 
 def build_components(

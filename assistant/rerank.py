@@ -8,14 +8,6 @@ asked for (a date for "ngày nào", a number for "bao nhiêu", a person for
 "ai"), and the question's years, numbers and names. Both signals are z-scored
 over the candidates and blended with ``weight`` on the evidence side.
 
-The evidence gets its full weight when the best candidate's evidence reaches
-``full_evidence`` (0.4), and less in proportion below it: when no candidate
-holds the question's words (a paraphrase: "sửa sang các khu nhà tập thể xuống
-cấp" for "cải tạo chung cư cũ"), the evidence z-scores sort noise, and the
-first stage, where the dense side understands the paraphrase, decides. An
-English question's evidence is its dense rank (its words cannot match) and
-keeps its weight.
-
 It runs on the CPU in pure Python (no model): about 6 to 9 ms for 15 passages on
 2 cores. Its weight and depth were chosen on the bundled evaluation set and
 checked on the Zalo benchmark; the ablation in ``docs/retrieval.md`` shows
@@ -29,9 +21,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.answering.extractive import passage_support
-from assistant.answering.question import analyze_question
 from assistant.types import Passage
-from ingest.vietnamese import nfc
 from vectorstore.index import zscores
 
 __all__ = ["EvidenceReranker", "Reranker"]
@@ -63,16 +53,13 @@ class EvidenceReranker:
 
     name = "evidence"
 
-    def __init__(self, weight: float = 0.4, depth: int = 15, full_evidence: float = 0.4) -> None:
+    def __init__(self, weight: float = 0.4, depth: int = 15) -> None:
         if not 0.0 <= weight <= 1.0:
             raise ValueError("rerank weight must be between 0 and 1")
         if depth < 2:
             raise ValueError("rerank depth must be at least 2")
-        if not 0.0 <= full_evidence <= 1.0:
-            raise ValueError("rerank full_evidence must be between 0 and 1")
         self.weight = weight
         self.depth = depth
-        self.full_evidence = full_evidence
 
     def rerank(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
         """``passages`` re-ordered; each keeps its first-stage score as ``fused_score``.
@@ -82,16 +69,11 @@ class EvidenceReranker:
         """
         if len(passages) < 2 or self.weight == 0.0:
             return list(passages)
-        profile = analyze_question(" ".join(nfc(question).split()))
-        support = passage_support(question, passages, profile=profile)
+        support = passage_support(question, passages)
         fused = zscores([p.score for p in passages])
         evidence = zscores(support)
-        weight = self.weight
-        if self.full_evidence and not profile.foreign:
-            # no candidate holds the question's words (a paraphrase): lean on the first stage
-            weight *= min(1.0, max(support) / self.full_evidence)
         blended = [
-            (1.0 - weight) * f + weight * e for f, e in zip(fused, evidence, strict=True)
+            (1.0 - self.weight) * f + self.weight * e for f, e in zip(fused, evidence, strict=True)
         ]
         out = [
             dataclasses.replace(p, score=b, fused_score=p.score, evidence_score=s)

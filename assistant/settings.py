@@ -125,14 +125,6 @@ class RetrievalSettings(BaseModel):
     rerank_weight: float = Field(
         0.4, ge=0.0, le=1.0, description="Weight of the evidence side in the re-ranking blend."
     )
-    rerank_full_evidence: float = Field(
-        0.4,
-        ge=0.0,
-        le=1.0,
-        description="Best candidate evidence (0..1) at which the evidence gets its full weight; "
-        "below it the weight shrinks in proportion (a paraphrase leans on the fused order). "
-        "0 keeps the full weight always.",
-    )
 
 
 class ChromaSettings(BaseModel):

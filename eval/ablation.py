@@ -50,7 +50,6 @@ class Variant:
     fusion: FusionWeights | None = None
     bigrams: bool = True
     rerank: float | None = None  # evidence re-ranking weight (None: first stage only)
-    full_evidence: float | None = None  # the re-ranker's full_evidence (None: the default)
 
 
 def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
@@ -79,7 +78,6 @@ def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
         Variant(f"+ evidence re-ranking, weight {rerank_weight} (default)", fusion=base, rerank=rerank_weight),
         Variant("+ evidence re-ranking, weight 0.5", fusion=base, rerank=0.5),
         Variant("default without the chunk's year", fusion=no_period, rerank=rerank_weight),
-        Variant("default, evidence at full weight however weak", fusion=base, rerank=rerank_weight, full_evidence=0.0),
         Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False), rerank=rerank_weight),
         Variant("default with unigram BM25", fusion=base, bigrams=False, rerank=rerank_weight),
     ]
@@ -180,13 +178,7 @@ def run(
             scores: dict[str, dict[str, float]] = {}
             for _name, bot, qs, match in corpora:
                 bot.components.reranker = (
-                    EvidenceReranker(
-                        weight=v.rerank,
-                        depth=r.rerank_depth,
-                        full_evidence=r.rerank_full_evidence if v.full_evidence is None else v.full_evidence,
-                    )
-                    if v.rerank
-                    else None
+                    EvidenceReranker(weight=v.rerank, depth=r.rerank_depth) if v.rerank else None
                 )
                 index = bot.components.index
                 index.fusion = v.fusion or base

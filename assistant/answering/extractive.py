@@ -1221,13 +1221,8 @@ class _Scorer:
         return out
 
 
-def passage_support(
-    question: str, passages: Sequence[Passage], *, profile: QuestionProfile | None = None
-) -> list[float]:
+def passage_support(question: str, passages: Sequence[Passage]) -> list[float]:
     """How well each passage's best sentence answers ``question`` (0 when none does).
-
-    ``profile`` is the question as :func:`analyze_question` read it, when the
-    caller has it already.
 
     This is the answerer's sentence evidence without its position and length
     terms: the question's words in the sentence and just before it, syllable
@@ -1243,7 +1238,7 @@ def passage_support(
     >>> s[1] > s[0]
     True
     """
-    profile = profile or analyze_question(" ".join(nfc(question).split()))
+    profile = analyze_question(" ".join(nfc(question).split()))
     out = [0.0] * len(passages)
     if not passages or not profile.terms and not profile.foreign:
         return out
