@@ -780,6 +780,38 @@ class _Scorer:
                 best, best_n = h, len(inside)
         return best
 
+    @staticmethod
+    def _span_window(text: str, span: tuple[int, int]) -> tuple[int, int]:
+        """The stretch of ``text`` whose words count as near ``span``: a few words either
+        side, on the same side of a ":"."""
+        # a quoted title or a bracket between counts as one word ("Nghị quyết số 15-NQ/TW
+        # (khóa X) về "Tiếp tục đổi mới phương thức lãnh đạo ..."")
+        lo, hi = span[0] - 160, span[1] + 160
+        quoted = _quoted_spans(text)
+        for a, b in reversed(quoted):
+            if lo < b <= span[0]:
+                lo -= b - a
+        for a, b in quoted:
+            if span[1] <= a < hi:
+                hi += b - a
+        cuts = [m.end() for m in re.finditer(r":", text)]
+        lo = max([lo] + [c for c in cuts if c <= span[0]])
+        hi = min([hi] + [c for c in cuts if c > span[1]])
+        return max(lo, 0), hi
+
+    def _other_numbering(self, text: str, span: tuple[int, int]) -> bool:
+        """Whether the words near ``span`` name another congress or term than the question's.
+
+        "Đại hội lần thứ XVIII diễn ra vào ngày nào?" is not answered by "ngày 23 và
+        24/11/2023, Ban Chấp hành ... khóa XVII đã họp, ...: ... chuẩn bị Đại hội lần thứ
+        XVIII": the date is the meeting of term XVII; XVIII is only named past the ":".
+        """
+        if not self.q.romans:
+            return False
+        lo, hi = self._span_window(text, span)
+        near = set(_ROMAN_RE.findall(text[lo:hi]))
+        return bool(near) and not near & self.q.romans
+
     def _proximity(self, u: _Unit, span: tuple[int, int]) -> float:
         """Share of the unit's matched question words that sit near the answer span.
 
@@ -788,19 +820,7 @@ class _Scorer:
         """
         folded = _fold(u.text)
         near = total = 0.0
-        # a quoted title or a bracket between counts as one word ("Nghị quyết số 15-NQ/TW
-        # (khóa X) về "Tiếp tục đổi mới phương thức lãnh đạo ..."")
-        lo, hi = span[0] - 160, span[1] + 160
-        quoted = _quoted_spans(u.text)
-        for a, b in reversed(quoted):
-            if lo < b <= span[0]:
-                lo -= b - a
-        for a, b in quoted:
-            if span[1] <= a < hi:
-                hi += b - a
-        cuts = [m.end() for m in re.finditer(r":", u.text)]
-        lo = max([lo] + [c for c in cuts if c <= span[0]])
-        hi = min([hi] + [c for c in cuts if c > span[1]])
+        lo, hi = self._span_window(u.text, span)
         for t, w in self.weights.items():
             if len(t.folded) < 2:
                 continue
@@ -986,6 +1006,8 @@ class _Scorer:
         span = next((c for c in typed if c), None)
         if span is not None:
             factor *= 0.35 + 0.65 * self._proximity(u, span)
+            if self._other_numbering(text, span):
+                factor *= 0.5  # as for a sentence about another congress (_constraints)
             if not self._in_focus_clause(text, span):
                 span = None  # "còn SIPAS?": "PAR-Index tăng 7 bậc, SIPAS giữ nguyên ..."
         return max(factor, 0.1), span or listed

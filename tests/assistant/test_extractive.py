@@ -882,3 +882,27 @@ def test_a_follow_ups_new_year_holds_for_a_sentence_about_it_by_context():
     # found by context (0.95), not that of a follow-up's new item missing (0.7)
     assert target.constraint_factor >= 0.95, target.constraint_factor
     assert ev.ranked[0] is target
+
+
+PREPARATION = (
+    "Kết luận nêu rõ, ngày 23 và 24/11/2023, Ban Chấp hành Đảng bộ thành phố khóa XVII đã họp, "
+    "nghe báo cáo và cho ý kiến về 8 nội dung: Quyết định thành lập các Tiểu ban chuẩn bị Đại hội "
+    "lần thứ XVIII Đảng bộ thành phố; Báo cáo tình hình thực hiện nhiệm vụ phát triển kinh tế - xã "
+    "hội của thành phố năm 2023 và Kế hoạch phát triển kinh tế - xã hội năm 2024."
+)
+
+
+def test_a_date_beside_another_congress_does_not_answer_for_the_one_asked(answerer):
+    # the date is the meeting of term XVII; congress XVIII is only named past the ":"
+    passages = [_chunk(PREPARATION, "prep"), _chunk(LAM_VIEC, "visit")]
+    asked = answerer.answer(
+        "Đại hội lần thứ XVIII Đảng bộ thành phố Hà Nội diễn ra vào ngày nào?", passages
+    )
+    assert asked.abstained, (asked.confidence, asked.text)
+    # the meeting itself, asked by its own term, is answered from the same sentence
+    meeting = answerer.answer(
+        "Ban Chấp hành Đảng bộ thành phố khóa XVII họp ngày nào để chuẩn bị Đại hội XVIII?",
+        passages,
+    )
+    assert not meeting.abstained, meeting.confidence
+    assert "24/11/2023" in meeting.direct_answer
