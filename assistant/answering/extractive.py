@@ -100,6 +100,11 @@ RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên d�
 # full, up to this many items, even beyond ``max_sentences``.
 _MAX_LIST_ITEMS = 6
 
+# A sentence that has nothing of the question but the name of the city the articles are
+# about (words of the question's two-syllable words that the passages never write do not
+# count: see _stray_terms) supports it this much less.
+CITY_ONLY_FACTOR = 0.5
+
 # ----------------------------------------------------------------------------- words
 
 _SURNAMES = frozenset(
@@ -555,6 +560,34 @@ def _city_words(profile: QuestionProfile, passages: Sequence[Passage]) -> dict[s
     return out
 
 
+def _stray_terms(profile: QuestionProfile, folded_text: str) -> frozenset[str]:
+    """The question's words that it uses only in two-syllable words the passages never write.
+
+    "Dân số Hà Nội là bao nhiêu?" in articles that never write "dân số": "số" in "2 con số"
+    or "chuyển đổi số" is another word, and so are "diễn" and "tích" in "diễn đàn" and "tích
+    cực" for "dien tich". A word with a neighbour of the question written beside it in the
+    passages ("thành lập" in "thành lập mới"), or standing alone in the question, is not
+    stray. ``folded_text`` is the passages' folded text, spaced.
+
+    >>> p = analyze_question("Dân số Hà Nội là bao nhiêu?")
+    >>> sorted(_stray_terms(p, " ha noi tang truong 2 con so "))
+    ['dan', 'so']
+    >>> sorted(_stray_terms(p, " dan so ha noi khoang 8 trieu nguoi "))
+    []
+    """
+    if profile.foreign:
+        return frozenset()
+    terms = {t.folded for t in profile.terms if not t.folded.isdigit()}
+    seq = [_fold(t) for t in _tokens(profile.text)]
+    seen: dict[str, bool] = {}
+    for a, b in zip(seq, seq[1:], strict=False):
+        if a in terms and b in terms:
+            written = f" {a} {b} " in folded_text
+            seen[a] = seen.get(a, False) or written
+            seen[b] = seen.get(b, False) or written
+    return frozenset(t for t, written in seen.items() if not written)
+
+
 class _Scorer:
     """Scores the sentences of the passages against one question profile."""
 
@@ -573,6 +606,7 @@ class _Scorer:
         # "TP phấn đấu ...": in an article about Hà Nội, "TP", "thành phố" and "Thủ đô" name
         # the city; the question's words for it are found there, and weigh accordingly
         self.city_words = _city_words(profile, passages)
+        self.city = frozenset().union(*self.city_words.values())  # the question's city
         for p in passages:
             words = self.city_words.get(p.source)
             if not words:
@@ -625,6 +659,7 @@ class _Scorer:
             for i in range(len(passages))
         ]
         self.all_folded = " ".join(self.folded_text)
+        self.stray = _stray_terms(profile, self.all_folded)
         self.article_folded: dict[str, str] = {}
         for p, folded_text in zip(passages, self.folded_text, strict=True):
             self.article_folded[p.source] = self.article_folded.get(p.source, "") + folded_text
@@ -1175,6 +1210,12 @@ class _Scorer:
             support = self.prior[u.passage_index] * (0.2 + 0.6 * self._anchors(u)) + 0.2 * ctx
         else:
             support = 0.35 * cov + 0.35 * ctx + 0.3 * bi
+            named = [t for t, m in covered.items() if m > 0 and t not in self.stray]
+            if self.city and named and all(t in self.city for t in named):
+                # "Hà Nội" is all the sentence has of the question, in articles about Hà
+                # Nội: it says nothing of what is asked ("Dân số Hà Nội là bao nhiêu?" and
+                # "Thủ đô Hà Nội ... tăng trưởng 11%, ... 2 con số")
+                support *= CITY_ONLY_FACTOR
         return cov, ctx, covered, bi, support
 
     def best_support(self, keep: int = 3) -> list[float]:

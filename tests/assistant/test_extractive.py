@@ -207,6 +207,9 @@ def test_unrelated_question_abstains_with_related_passages(answerer, passages, q
         "Có bao nhiêu đại biểu tham dự Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố "
         "khóa XVII?",  # no number of delegates
         "Kết luận số 143-KL/TU được Quốc hội thông qua vào ngày nào?",  # no such date
+        # only "Hà Nội" is found ("số" in "Đoàn công tác số 1" is not "dân số")
+        "Dân số Hà Nội là bao nhiêu?",
+        "Diện tích Hà Nội rộng bao nhiêu?",
     ],
 )
 def test_near_miss_abstains(answerer, passages, question):
