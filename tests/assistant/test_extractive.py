@@ -12,6 +12,7 @@ from assistant.answering.extractive import (
     ExtractiveAnswerer,
     _Scorer,
     analyze_question,
+    passage_support,
     split_question,
 )
 from assistant.settings import AnswerSettings
@@ -210,6 +211,7 @@ def test_unrelated_question_abstains_with_related_passages(answerer, passages, q
         # only "Hà Nội" is found ("số" in "Đoàn công tác số 1" is not "dân số")
         "Dân số Hà Nội là bao nhiêu?",
         "Diện tích Hà Nội rộng bao nhiêu?",
+        "dan so ha noi la bao nhieu",
     ],
 )
 def test_near_miss_abstains(answerer, passages, question):
@@ -909,3 +911,19 @@ def test_a_date_beside_another_congress_does_not_answer_for_the_one_asked(answer
     )
     assert not meeting.abstained, meeting.confidence
     assert "24/11/2023" in meeting.direct_answer
+
+
+def test_a_word_typed_without_diacritics_that_the_passages_write_only_as_another_is_not_found():
+    # "dien tich" (diện tích): the passages write "diễn" only in "diễn đàn", never "dien tich"
+    forum = _chunk(
+        "Tại diễn đàn Đại hội XIV, Đảng bộ Hà Nội đưa ra 4 cam kết hành động. Thành phố Hà Nội "
+        "phát triển nhanh và bền vững.",
+        "forum",
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    typed = bot.evidence("dien tich ha noi bao nhieu", [forum]).ranked[0]
+    assert typed.covered["dien"] == 0.5 and typed.covered["tich"] == 0.0
+    # the re-ranker keeps the full credit, and an accented question is not discounted
+    assert passage_support("dien tich ha noi bao nhieu", [forum])[0] > typed.support
+    accented = bot.evidence("Diễn đàn Hà Nội có bao nhiêu cam kết?", [forum]).ranked[0]
+    assert accented.covered["dien"] == 1.0
