@@ -847,8 +847,9 @@ class _Scorer:
         hi = min([hi] + [c for c in cuts if c > span[1]])
         return max(lo, 0), hi
 
-    def _other_numbering(self, text: str, span: tuple[int, int]) -> bool:
-        """Whether the words near ``span`` name another congress or term than the question's.
+    def _other_numbering(self, text: str, window: tuple[int, int]) -> bool:
+        """Whether the words near an answer span (``window``, from :meth:`_span_window`)
+        name another congress or term than the question's.
 
         "Đại hội lần thứ XVIII diễn ra vào ngày nào?" is not answered by "ngày 23 và
         24/11/2023, Ban Chấp hành ... khóa XVII đã họp, ...: ... chuẩn bị Đại hội lần thứ
@@ -856,19 +857,20 @@ class _Scorer:
         """
         if not self.q.romans:
             return False
-        lo, hi = self._span_window(text, span)
-        near = set(_ROMAN_RE.findall(text[lo:hi]))
+        near = set(_ROMAN_RE.findall(text[window[0] : window[1]]))
         return bool(near) and not near & self.q.romans
 
-    def _proximity(self, u: _Unit, span: tuple[int, int]) -> float:
-        """Share of the unit's matched question words that sit near the answer span.
+    def _proximity(self, u: _Unit, window: tuple[int, int]) -> float:
+        """Share of the unit's matched question words that sit near an answer span (in
+        ``window``, from :meth:`_span_window`).
 
-        Near means on the same side of a ":" and within a few words: in "ngày 23 và 24/11/2023, Ban Chấp hành ... cho ý kiến về 8 nội
-        dung: ... Đại hội lần thứ XVIII ...", the date is not near "Đại hội XVIII".
+        Near means on the same side of a ":" and within a few words: in "ngày 23 và
+        24/11/2023, Ban Chấp hành ... cho ý kiến về 8 nội dung: ... Đại hội lần thứ XVIII
+        ...", the date is not near "Đại hội XVIII".
         """
         folded = _fold(u.text)
         near = total = 0.0
-        lo, hi = self._span_window(u.text, span)
+        lo, hi = window
         for t, w in self.weights.items():
             if len(t.folded) < 2:
                 continue
@@ -1053,8 +1055,9 @@ class _Scorer:
             factor *= f
         span = next((c for c in typed if c), None)
         if span is not None:
-            factor *= 0.35 + 0.65 * self._proximity(u, span)
-            if self._other_numbering(text, span):
+            window = self._span_window(text, span)
+            factor *= 0.35 + 0.65 * self._proximity(u, window)
+            if self._other_numbering(text, window):
                 factor *= 0.5  # as for a sentence about another congress (_constraints)
             if not self._in_focus_clause(text, span):
                 span = None  # "còn SIPAS?": "PAR-Index tăng 7 bậc, SIPAS giữ nguyên ..."
@@ -1303,8 +1306,8 @@ def passage_support(question: str, passages: Sequence[Passage]) -> list[float]:
     This is the answerer's sentence evidence without its position and length
     terms, nor the discount of stray words (:func:`_stray_terms`): the question's
     words in the sentence and just before it, syllable bigrams, the kind of answer
-    asked for (a date, a number, a name) and the question's years, numbers and names. :class:`assistant.rerank.EvidenceReranker`
-    uses it to re-order retrieved passages.
+    asked for (a date, a number, a name) and the question's years, numbers and names.
+    :class:`assistant.rerank.EvidenceReranker` uses it to re-order retrieved passages.
 
     >>> a = Passage(text="Năm 2023 có 2.500 doanh nghiệp thành lập mới.", source="a",
     ...             title="", score=1.0, chunk_id="a")
