@@ -101,8 +101,9 @@ RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên d�
 _MAX_LIST_ITEMS = 6
 
 # A sentence that has nothing of the question but the name of the city the articles are
-# about (words of the question's two-syllable words that the passages never write do not
-# count: see _stray_terms) supports it this much less.
+# about supports it this much less. Words of the question's two-syllable words that the
+# passages never write (_stray_terms), or that the sentence has only apart from them
+# ("bình quân" asked, "hòa bình ... quan trọng" written: _compounds) do not count.
 CITY_ONLY_FACTOR = 0.5
 
 # The credit of such a word, in a question typed without diacritics.
@@ -591,6 +592,33 @@ def _stray_terms(profile: QuestionProfile, folded_text: str) -> frozenset[str]:
     return frozenset(t for t, written in seen.items() if not written)
 
 
+def _compounds(profile: QuestionProfile, folded_text: str) -> dict[str, frozenset[tuple[str, str]]]:
+    """Per question word, the question's two-syllable words with it that the passages write.
+
+    Vietnamese words are mostly two syllables, and a syllable alone says little: "bình"
+    is in "bình quân" (average) and in "hòa bình" (peace). A sentence that has "bình"
+    and "quân" apart has other words than the question's "bình quân", when the passages
+    write "bình quân" somewhere. ``folded_text`` is the passages' folded text, spaced.
+
+    >>> p = analyze_question("thu nhap binh quan nguoi dan ha noi")
+    >>> c = _compounds(p, " grdp binh quan dau nguoi ha noi ")
+    >>> sorted(c)
+    ['binh', 'ha', 'noi', 'quan']
+    >>> sorted(c["quan"])
+    [('binh', 'quan')]
+    """
+    if profile.foreign:
+        return {}
+    terms = {t.folded for t in profile.terms if not t.folded.isdigit()}
+    seq = [_fold(t) for t in _tokens(profile.text)]
+    out: dict[str, set[tuple[str, str]]] = {}
+    for a, b in zip(seq, seq[1:], strict=False):
+        if a in terms and b in terms and a != b and f" {a} {b} " in folded_text:
+            out.setdefault(a, set()).add((a, b))
+            out.setdefault(b, set()).add((a, b))
+    return {t: frozenset(v) for t, v in out.items()}
+
+
 class _Scorer:
     """Scores the sentences of the passages against one question profile."""
 
@@ -668,6 +696,8 @@ class _Scorer:
         # the re-ranker (``ranking``) keeps a stray word's full credit: discounting it moved
         # the right passage down for 9 of 1,225 Zalo questions typed without diacritics
         self.stray_credit = STRAY_CREDIT if profile.folded_input and not ranking else 1.0
+        # for the city-only rule (_words), which the re-ranker does not apply
+        self.compounds = {} if ranking else _compounds(profile, self.all_folded)
         self.article_folded: dict[str, str] = {}
         for p, folded_text in zip(passages, self.folded_text, strict=True):
             self.article_folded[p.source] = self.article_folded.get(p.source, "") + folded_text
@@ -767,6 +797,17 @@ class _Scorer:
             cov += w * m
             ctx += w * c
         return cov / self.total, ctx / self.total, covered
+
+    def _split(self, u: _Unit) -> frozenset[str]:
+        """The question's words in the unit only apart from their two-syllable word
+        (:func:`_compounds`)."""
+        if not self.compounds:
+            return frozenset()
+        seq = u.folded_seq
+        pairs = set(zip(seq, seq[1:], strict=False))
+        return frozenset(
+            t for t, words in self.compounds.items() if t in u.folded and not words & pairs
+        )
 
     def _city_named(self, u: _Unit) -> frozenset[str]:
         """The question's words that name the city the unit calls "TP", "thành phố" or
@@ -1226,7 +1267,8 @@ class _Scorer:
             support = self.prior[u.passage_index] * (0.2 + 0.6 * self._anchors(u)) + 0.2 * ctx
         else:
             support = 0.35 * cov + 0.35 * ctx + 0.3 * bi
-            named = [t for t, m in covered.items() if m > 0 and t not in self.stray]
+            apart = self.stray | self._split(u)
+            named = [t for t, m in covered.items() if m > 0 and t not in apart]
             if self.city and named and all(t in self.city for t in named):
                 # "Hà Nội" is all the sentence has of the question, in articles about Hà
                 # Nội: it says nothing of what is asked ("Dân số Hà Nội là bao nhiêu?" and

@@ -927,3 +927,24 @@ def test_a_word_typed_without_diacritics_that_the_passages_write_only_as_another
     assert passage_support("dien tich ha noi bao nhieu", [forum])[0] > typed.support
     accented = bot.evidence("Diễn đàn Hà Nội có bao nhiêu cam kết?", [forum]).ranked[0]
     assert accented.covered["dien"] == 1.0
+
+
+def test_words_found_only_apart_from_the_questions_two_syllable_words_do_not_name_it():
+    # "bình quân" asked: "hòa bình" and "quan trọng" are other words, so the sentence has
+    # nothing of the question but "Hà Nội"; the passages write "bình quân" elsewhere
+    peace = _chunk(
+        "Đảng bộ, chính quyền và nhân dân Thủ đô Hà Nội cần nhận thức sâu sắc vai trò đặc biệt "
+        "quan trọng của Thủ đô nghìn năm văn hiến, anh hùng, hòa bình, hữu nghị.",
+        "peace",
+    )
+    figures = _chunk("Năm 2023, kinh tế TP Hà Nội có nhiều điểm sáng. " + KINH_TE, "figures", position=1)
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    question = "thu nhap binh quan nguoi dan ha noi"
+    ev = bot.evidence(question, [peace, figures])
+    best = ev.ranked[0]
+    assert best.passage_index == 1 and "bình quân đầu người" in best.text, best.text
+    apart = next(s for s in ev.ranked if s.passage_index == 0)
+    assert apart.support < best.support
+    # the same sentence still answers a question whose words it has as the question has them
+    ok = bot.evidence("Thủ đô nghìn năm văn hiến, anh hùng, hòa bình là gì?", [peace, figures])
+    assert ok.ranked[0].passage_index == 0
