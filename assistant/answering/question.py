@@ -305,12 +305,16 @@ _CODE_RE = re.compile(r"(?<![\w/-])\d+-[A-ZĐa-zđ]+/[A-ZĐa-zđ]+(?:-[A-ZĐa-z�
 def _looks_english(question: str) -> bool:
     """English: several English function words, or one where retrieval reads the question
     as foreign too (:func:`ingest.vietnamese.query_kind`): "Who signed conclusion 143-KL/TU?".
-    Vietnamese typed without marks with abbreviations ("ubnd tp ha noi phai lam gi") is not."""
+    Vietnamese typed without marks with abbreviations ("ubnd tp ha noi phai lam gi") is not,
+    nor is one whose English-looking words are all Vietnamese syllables too ("can" for cần,
+    cán or căn in "ban can su dang ubnd tp can lam gi")."""
     if not is_folded(question):
         return False
     words = re.findall(r"[a-z]+", question.lower())
     english = [w for w in words if w in _ENGLISH_STOPWORDS]
-    if any(not is_vietnamese_syllable(w) for w in english) and query_kind(question) == "foreign":
+    if not any(not is_vietnamese_syllable(w) for w in english):
+        return False
+    if query_kind(question) == "foreign":
         return True
     return len(english) >= 2 and len(english) / len(words) >= 0.2
 

@@ -739,6 +739,10 @@ def test_a_short_english_question_is_read_as_english():
     )
     assert a.direct_answer == "Nguyễn Thị Tuyến", a.text
     assert not analyze_question("ubnd tp ha noi phai lam gi").foreign
+    # "can" is cần, cán or căn typed without marks: English stopwords that are Vietnamese
+    # syllables too do not make a question English
+    assert not analyze_question("ban can su dang ubnd tp can lam gi").foreign
+    assert analyze_question("Who can sign the conclusion?").foreign
 
 
 def test_a_place_word_in_a_question_for_a_person_is_a_word_to_find():

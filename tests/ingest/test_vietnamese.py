@@ -13,6 +13,7 @@ from ingest.vietnamese import (
     nfc,
     period_at,
     periods,
+    query_kind,
     split_sentences,
     tokenize,
 )
@@ -97,6 +98,25 @@ def test_has_diacritics():
 )
 def test_is_folded(query, expected):
     assert is_folded(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("Hà Nội tăng trưởng bao nhiêu?", "accented"),
+        ("ha noi tang truong bao nhieu", "folded"),
+        ("What growth target did Hanoi set?", "foreign"),
+        ("Who signed conclusion 143-KL/TU?", "foreign"),
+        # the abbreviations staff type are Vietnamese, not a sign of another language
+        ("ubnd tp ha noi phai lam gi", "folded"),
+        ("ban can su dang ubnd tp can lam gi", "folded"),
+        ("hdnd tp co nhiem vu gi", "folded"),
+        ("kt-xh ha noi nam 2023", "folded"),
+        ("What did the UBND of Hanoi propose?", "foreign"),
+    ],
+)
+def test_query_kind(query, kind):
+    assert query_kind(query) == kind
 
 
 # --------------------------------------------------------------------------- tokenize
