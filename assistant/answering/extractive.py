@@ -883,7 +883,7 @@ class _Scorer:
         for a, b in quoted:
             if span[1] <= a < hi:
                 hi += b - a
-        cuts = [m.end() for m in re.finditer(r":", text)]
+        cuts = [m.end() for m in re.finditer(r"[:;]", text)]
         lo = max([lo] + [c for c in cuts if c <= span[0]])
         hi = min([hi] + [c for c in cuts if c > span[1]])
         return max(lo, 0), hi
@@ -912,6 +912,10 @@ class _Scorer:
         folded = _fold(u.text)
         near = total = 0.0
         lo, hi = window
+        pairs: set[tuple[str, str]] = set()
+        if self.compounds:
+            seq = [_fold(t) for t in _tokens(u.text[lo:hi])]
+            pairs = set(zip(seq, seq[1:], strict=False))
         for t, w in self.weights.items():
             if len(t.folded) < 2:
                 continue
@@ -919,6 +923,8 @@ class _Scorer:
             if not pos:
                 continue
             total += w * w  # squared: the rare words say what the question is about
+            if t.folded in self.compounds and not self.compounds[t.folded] & pairs:
+                continue  # "đầu" of "đầu người" is not near for "đầu tư" (_compounds)
             if any(lo <= p <= hi for p in pos):
                 near += w * w
         return near / total if total else 1.0
@@ -1097,11 +1103,14 @@ class _Scorer:
         span = next((c for c in typed if c), None)
         if span is not None:
             window = self._span_window(text, span)
-            factor *= 0.35 + 0.65 * self._proximity(u, window)
+            proximity = self._proximity(u, window)
+            factor *= 0.35 + 0.65 * proximity
             if self._other_numbering(text, window):
                 factor *= 0.5  # as for a sentence about another congress (_constraints)
-            if not self._in_focus_clause(text, span):
-                span = None  # "còn SIPAS?": "PAR-Index tăng 7 bậc, SIPAS giữ nguyên ..."
+            if not proximity or not self._in_focus_clause(text, span):
+                # "còn SIPAS?": "PAR-Index tăng 7 bậc, SIPAS giữ nguyên ..."; "Tổng vốn đầu
+                # tư ...?": "...; GRDP bình quân đầu người khoảng 160-162 triệu đồng; ..."
+                span = None
         return max(factor, 0.1), span or listed
 
     def _in_focus_clause(self, text: str, span: tuple[int, int]) -> bool:

@@ -952,3 +952,19 @@ def test_words_found_only_apart_from_the_questions_two_syllable_words_do_not_nam
     # the same sentence still answers a question whose words it has as the question has them
     ok = bot.evidence("Thủ đô nghìn năm văn hiến, anh hùng, hòa bình là gì?", [peace, figures])
     assert ok.ranked[0].passage_index == 0
+
+
+def test_an_amount_in_another_clause_of_the_sentence_is_not_the_answer(answerer):
+    # the 2024 targets, one per ";": the amount of money is GRDP per head ("đầu" of "đầu
+    # người" is not the question's "đầu tư"), and what the sentence says of social investment
+    # is a growth rate, not a total
+    targets = _chunk(
+        "Trong năm 2024, TP Hà Nội phấn đấu tốc độ tăng trưởng tổng sản phẩm trên địa bàn "
+        "(GRDP) tăng khoảng 6,5-7,0%; GRDP bình quân đầu người khoảng 160-162 triệu đồng; tốc "
+        "độ tăng vốn đầu tư xã hội trên địa bàn khoảng 10,5-11,5%.",
+        "targets",
+    )
+    total = answerer.answer("Tổng vốn đầu tư xã hội năm 2024 của Hà Nội là bao nhiêu?", [targets])
+    assert "160-162" not in total.direct_answer, total.text
+    per_head = answerer.answer("GRDP bình quân đầu người năm 2024 của Hà Nội là bao nhiêu?", [targets])
+    assert per_head.direct_answer == "160-162 triệu đồng", per_head.text
