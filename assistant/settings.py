@@ -153,7 +153,7 @@ class AnswerSettings(BaseModel):
         "'llm' uses an OpenAI-compatible chat model.",
     )
     abstain_threshold: float = Field(
-        0.2591,
+        0.2600,
         ge=0.0,
         le=1.0,
         description="Minimum confidence (0..1) for an extractive answer; below it the "

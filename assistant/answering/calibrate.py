@@ -7,8 +7,9 @@ by an :class:`ExtractiveAnswerer` that never abstains, so each answer's
 confidence below ``t``; it is chosen to meet the targets (abstention recall on
 unanswerable questions ≥ 0.9, false abstention on answerable ones ≤ 5%) with
 the best balanced accuracy; when no threshold meets both (``feasible`` is then
-False), the recall target comes first, then the fewest false abstentions (see
-:func:`choose_threshold`).
+False), the recall target comes first, then the fewest refusals of answers
+that would have been right, then the most refusals of unanswerable questions,
+then the fewest false abstentions (see :func:`choose_threshold`).
 
 Run it after changing the answerer, the retrieval or the corpus::
 
@@ -87,12 +88,15 @@ def _rates(rows: Sequence[CalibrationRow], t: float) -> dict[str, float]:
     unanswerable = [r for r in rows if not r.answerable]
     recall = sum(r.confidence < t for r in unanswerable) / max(len(unanswerable), 1)
     false = sum(r.confidence < t for r in answerable) / max(len(answerable), 1)
+    # refusals of answers that would have been right (their key phrases found)
+    lost = sum(r.confidence < t and r.key_phrases_found for r in answerable)
     answered = [r for r in answerable if r.confidence >= t]
     cited = sum(r.cited_passages for r in answered)
     return {
         "threshold": round(t, 4),
         "abstention_recall": round(recall, 4),
         "false_abstention": round(false, 4),
+        "lost_answers": round(lost / max(len(answerable), 1), 4),
         "balanced_accuracy": round((recall + 1.0 - false) / 2.0, 4),
         "key_phrase_accuracy": round(
             sum(r.key_phrases_found for r in answered) / max(len(answerable), 1), 4
@@ -115,10 +119,12 @@ def choose_threshold(
     Among those meeting both targets, the best balanced accuracy wins. When
     none does, the abstention-recall target comes first (answering what the
     articles do not say is the worse error): among the candidates meeting
-    it, the fewest false abstentions win, then the best balanced accuracy
-    (the most abstentions on unanswerable questions that cost no answerable
-    one); when none meets even the recall target, the best balanced
-    accuracy. Ties go to the middle of the tied range, which leaves the most
+    it, the fewest lost answers win (refusals of answerable questions whose
+    answer would have held their key phrases: refusing a question the
+    answerer would get wrong loses nothing), then the most abstentions on
+    unanswerable questions (those that cost no right answer), then the
+    fewest false abstentions; when none meets even the recall target, the
+    best balanced accuracy. Ties go to the middle of the tied range, which leaves the most
     margin on both sides.
 
     >>> rows = [CalibrationRow(str(i), "x", a, c, a, 1, 1)
@@ -140,8 +146,12 @@ def choose_threshold(
         best = max(x["balanced_accuracy"] for x in pool)
         tied = [x for x in pool if x["balanced_accuracy"] == best]
     else:
-        fewest = min(x["false_abstention"] for x in recall_met)
-        least_false = [x for x in recall_met if x["false_abstention"] == fewest]
+        least_lost = min(x["lost_answers"] for x in recall_met)
+        kept = [x for x in recall_met if x["lost_answers"] == least_lost]
+        most = max(x["abstention_recall"] for x in kept)
+        kept = [x for x in kept if x["abstention_recall"] == most]
+        fewest = min(x["false_abstention"] for x in kept)
+        least_false = [x for x in kept if x["false_abstention"] == fewest]
         best = max(x["balanced_accuracy"] for x in least_false)
         tied = [x for x in least_false if x["balanced_accuracy"] == best]
     lo, hi = tied[0]["threshold"], tied[-1]["threshold"]

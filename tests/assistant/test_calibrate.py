@@ -61,3 +61,24 @@ def test_among_thresholds_with_the_fewest_false_abstentions_the_highest_recall_w
     assert chosen["false_abstention"] == 0.1
     assert chosen["abstention_recall"] == 1.0
     assert 0.28 < threshold < 0.9
+
+
+def test_refusing_a_question_the_answerer_would_get_wrong_loses_nothing():
+    # 20 unanswerable questions: recall >= 0.9 allows two answered; the answerable question
+    # at 0.01 is refused under every threshold, so no threshold meets both targets. The
+    # one at 0.28 would be answered wrongly (its key phrases not found): keeping it answered
+    # is no reason to answer the unanswerable one at 0.30 too
+    rows = _rows([0.9] * 9 + [0.01], [0.05] * 19 + [0.30])
+    rows.append(CalibrationRow("wrong", "x", True, 0.28, False, 1, 0))
+    threshold, feasible, table = choose_threshold(rows, min_recall=0.9, max_false=0.0)
+    assert not feasible
+    chosen = next(x for x in table if x["threshold"] == threshold)
+    assert chosen["abstention_recall"] == 1.0
+    assert chosen["lost_answers"] == min(
+        x["lost_answers"] for x in table if x["abstention_recall"] >= 0.9
+    )
+    assert 0.30 < threshold < 0.9
+    # a right answer at 0.28 is worth keeping, at the cost of the one at 0.30
+    rows[-1] = CalibrationRow("right", "x", True, 0.28, True, 1, 1)
+    threshold, _, _ = choose_threshold(rows, min_recall=0.9, max_false=0.0)
+    assert 0.05 < threshold < 0.28
