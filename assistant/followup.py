@@ -132,6 +132,22 @@ _ORDINAL_RE = re.compile(
 )
 
 
+# A follow-up that asks for an item of the list the previous question asked about, by its
+# place and nothing else ("cái thứ 3 là gì?", "còn thứ tư?"), folded, lowercase.
+_ITEM_ONLY_RE = re.compile(
+    r"^(?:(?:vay |the )?con |va )?(?:(?:cai|dieu|y|viec|muc|noi dung) )?"
+    r"thu (nhat|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi|\d+)"
+    r"(?: (?:la gi|la cai gi|la|thi sao|nua))*\s*[?.!]*\s*$"
+)
+# Words that end the noun of a list ("5 điểm nghẽn của Hà Nội", "những điểm nghẽn nào").
+_NOUN_END = frozenset(
+    """
+    cua la nao gi duoc ma trong cho va voi ve da se co thi o tai moi nay do nhu de can phai
+    nham bao nhieu may dang hien tren duoi sau truoc khi ma ra vao chinh
+    """.split()
+)
+
+
 @dataclass(frozen=True)
 class _Tok:
     text: str
@@ -241,7 +257,7 @@ def is_followup(question: str) -> bool:
     """
     q = nfc(question).strip()
     opener, _ = _strip_opener(q)
-    if opener:
+    if opener or _item_only(q):
         return True
     if _anaphor(q) or _pronoun(q) or _BACK_REFERENCE_RE.match(q.lower()):
         return True
@@ -299,6 +315,40 @@ def _find_seq(tokens: list[_Tok], words: list[str]) -> int:
         if [t.fold for t in tokens[i : i + n]] == words:
             return i
     return -1
+
+
+def _item_only(q: str) -> str:
+    """The place of the item asked for ("3", "tư") when that is all ``q`` asks, else "".
+
+    >>> _item_only("cái thứ 3 là gì?"), _item_only("Còn thứ tư?"), _item_only("thứ hai, về ...")
+    ('3', 'tư', '')
+    """
+    m = _ITEM_ONLY_RE.match(fold_diacritics(q).lower().strip())
+    return q.strip()[m.start(1) : m.end(1)] if m else ""
+
+
+def _list_noun(prev: str) -> str:
+    """The noun of the list ``prev`` asks about: the one counted ("5 điểm nghẽn") or the one
+    after "những"/"các" ("Hà Nội có những điểm nghẽn nào?"); "" when none.
+
+    >>> _list_noun("5 điểm nghẽn của Hà Nội là gì?"), _list_noun("Hà Nội có những điểm nghẽn nào?")
+    ('điểm nghẽn', 'điểm nghẽn')
+    """
+    toks = _tokens(prev)
+    for i, t in enumerate(toks):
+        counted = _NUMBER_RE.match(t.text) and not _YEAR_RE.match(t.text)
+        if not counted and t.fold not in ("nhung", "cac"):
+            continue
+        words = []
+        for u in toks[i + 1 : i + 4]:
+            if u.fold in _NOUN_END or not u.text.isalpha() or (u.cap and u is not toks[0]):
+                break
+            words.append(u.text)
+            if u.comma_after:
+                break
+        if words:
+            return " ".join(words)
+    return ""
 
 
 def _core(prev: str, *, drop_years: bool = False, keep_question_words: bool = False) -> str:
@@ -493,6 +543,13 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
         return Condensed(q, False, q)
     prev = condense(turns[-1].question, turns[:-1]).query
     prev = " ".join(prev.split())
+    item = _item_only(q)
+    noun = _list_noun(prev) if item else ""
+    if noun:  # "cái thứ 3 là gì?" after "5 điểm nghẽn của Hà Nội là gì?"
+        folded = prev.isascii()  # typed without diacritics: keep it so
+        asked = f"{noun} thu {fold_diacritics(item)}" if folded else f"{noun} thứ {item}"
+        ask = "la gi" if folded else "là gì"
+        return Condensed(f"{_capitalize(asked)} {ask}? ({_core(prev)})", True, asked)
     opener, rest = _strip_opener(q)
     fragment = _strip_closer(rest)
     elliptical = bool(opener) and not any(t.fold in _QUESTION_WORDS for t in _tokens(fragment))

@@ -222,3 +222,22 @@ def test_a_question_opening_with_do_la_refers_back():
     assert is_followup("đó là những thành phố nào?")
     q = condense_question("đó là những thành phố nào?", [Turn(previous, "2 thành phố [1]")])
     assert "trực thuộc" in q and q.startswith("Đó là những thành phố nào?")
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "asked"),
+    [
+        ("cái thứ 3 là gì?", "5 điểm nghẽn của Hà Nội là gì?", "Điểm nghẽn thứ 3 là gì?"),
+        ("Còn thứ tư?", "Hà Nội có những điểm nghẽn nào?", "Điểm nghẽn thứ tư là gì?"),
+        ("cai thu 2 la gi", "ha noi xac dinh 3 khau dot pha nao", "Khau dot pha thu 2 la gi?"),
+    ],
+)
+def test_an_item_asked_by_its_place_is_an_item_of_the_list_asked_before(question, previous, asked):
+    assert is_followup(question)
+    c = condense(question, [Turn(previous, "")])
+    assert c.is_followup and c.query.startswith(asked), c.query
+    assert previous.split()[1] in c.query  # the rest of the previous question is carried
+
+
+def test_a_place_alone_is_not_taken_for_a_follow_up_when_it_says_more():
+    assert not is_followup("Thứ hai, về tài chính - ngân sách, Thành ủy giao những nhiệm vụ gì?")
