@@ -27,6 +27,7 @@ __all__ = [
     "fold_diacritics",
     "has_diacritics",
     "is_folded",
+    "is_mostly_folded",
     "is_vietnamese_syllable",
     "current_period",
     "nfc",
@@ -121,6 +122,25 @@ def is_folded(text: str) -> bool:
     """
     letters = [c for c in nfc(text) if c.isalpha()]
     return bool(letters) and all(c.isascii() for c in letters)
+
+
+def is_mostly_folded(text: str) -> bool:
+    """True for text typed without diacritics but for a word or two: at least 80% of its
+    lowercase Vietnamese syllables, and four or more, carry no mark.
+
+    "ha noi co bao nhieu sân bay" is typed without marks but for "sân"; in text typed
+    with marks most syllables carry one ("Hà Nội có bao nhiêu sân bay?": "bao" alone
+    does not). :func:`is_folded` texts are mostly folded too.
+
+    >>> is_mostly_folded("ha noi co bao nhieu sân bay"), is_mostly_folded("Hà Nội có bao nhiêu sân bay?")
+    (True, False)
+    """
+    if is_folded(text):
+        return True
+    words = [w for w in _TOKEN_RE.findall(nfc(text)) if w.islower() and w.isalpha()]
+    words = [w for w in words if is_vietnamese_syllable(w)]
+    plain = sum(w.isascii() for w in words)
+    return plain >= 4 and plain >= 0.8 * len(words)
 
 
 # --------------------------------------------------------------------------- tokens

@@ -39,6 +39,7 @@ from functools import lru_cache
 from ingest.vietnamese import (
     fold_diacritics,
     is_folded,
+    is_mostly_folded,
     is_vietnamese_syllable,
     nfc,
     query_kind,
@@ -380,7 +381,8 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
     """
     q = " ".join(nfc(question).split())
     foreign = _looks_english(q)
-    folded_input = is_folded(q) and not foreign
+    # "ha noi co bao nhieu sân bay": typed without marks but for a word, read as such
+    folded_input = is_mostly_folded(q) and not foreign
     low = q.lower()
     flow = _fold(q)
 

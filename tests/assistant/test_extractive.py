@@ -968,3 +968,23 @@ def test_an_amount_in_another_clause_of_the_sentence_is_not_the_answer(answerer)
     assert "160-162" not in total.direct_answer, total.text
     per_head = answerer.answer("GRDP bình quân đầu người năm 2024 của Hà Nội là bao nhiêu?", [targets])
     assert per_head.direct_answer == "160-162 triệu đồng", per_head.text
+
+
+def test_a_question_typed_without_marks_but_for_a_word_is_read_as_typed_without_marks():
+    cities = _chunk(
+        "Ban Chấp hành Đảng bộ thành phố cũng thống nhất với định hướng phát triển 2 thành phố "
+        "trực thuộc Thủ đô là: Thành phố Bắc sông Hồng, Thành phố phía Tây Hà Nội và 5 trục phát "
+        "triển; kết hợp với đầu tư xây dựng sân bay quốc tế thứ 2.",
+        "cities",
+    )
+    airports = _chunk(
+        "Ngoài ra, cần nghiên cứu đề xuất một số sân bay lưỡng dụng trong thành phố: Sân bay "
+        "Hòa Lạc, sân bay Gia Lâm.",
+        "airports",
+        position=1,
+    )
+    bot = ExtractiveAnswerer(abstain_threshold=0.0)
+    mixed = bot.answer("ha noi co bao nhieu sân bay", [cities, airports])
+    assert analyze_question("ha noi co bao nhieu sân bay").folded_input
+    assert "Gia Lâm" in mixed.text and "sân bay" in mixed.direct_answer, mixed.text
+    assert mixed.direct_answer == bot.answer("ha noi co bao nhieu san bay", [cities, airports]).direct_answer

@@ -10,6 +10,7 @@ from ingest.vietnamese import (
     fold_diacritics,
     has_diacritics,
     is_folded,
+    is_mostly_folded,
     nfc,
     period_at,
     periods,
@@ -117,6 +118,21 @@ def test_is_folded(query, expected):
 )
 def test_query_kind(query, kind):
     assert query_kind(query) == kind
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ha noi co bao nhieu sân bay", True),  # one word with its marks
+        ("ha noi tang truong bao nhieu", True),
+        ("Hà Nội có bao nhiêu sân bay?", False),
+        ("Thành ủy ban hành bao nhiêu văn bản?", False),
+        ("GCC front-end cho Go do ai làm?", False),  # names and few syllables
+        ("ha noi tăng", False),  # too short to tell
+    ],
+)
+def test_is_mostly_folded(query, expected):
+    assert is_mostly_folded(query) is expected
 
 
 # --------------------------------------------------------------------------- tokenize
