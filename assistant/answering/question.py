@@ -356,6 +356,11 @@ def _expected_kinds(q: str, *, foreign: bool, folded_input: bool) -> set[str]:
     if re.search(_fold_pattern(change) if folded_input else change, subject):
         expects.discard("money")
         expects.add("percent")
+    # a share asked for in so many words ("thu ngân sách đạt bao nhiêu phần trăm dự toán?") is
+    # no amount of money, whatever it is a share of
+    share = r"\bbao nhiêu (?:phần trăm|%)|\bmấy (?:phần trăm|%)|\btỷ lệ\b|\btỉ lệ\b"
+    if re.search(_fold_pattern(share) if folded_input else share, subject):
+        expects.discard("money")
     # whose a document is ("Nghị quyết 15-NQ/TW của ai?"): the body that issued it, mostly
     whose = (
         r"\b(?:nghị quyết|kết luận|chỉ thị|quyết định|văn bản|luật|nghị định|thông tư|đề án|"

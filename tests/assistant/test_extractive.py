@@ -988,3 +988,18 @@ def test_a_question_typed_without_marks_but_for_a_word_is_read_as_typed_without_
     assert analyze_question("ha noi co bao nhieu sân bay").folded_input
     assert "Gia Lâm" in mixed.text and "sân bay" in mixed.direct_answer, mixed.text
     assert mixed.direct_answer == bot.answer("ha noi co bao nhieu san bay", [cities, airports]).direct_answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Thu ngân sách năm 2023 đạt bao nhiêu phần trăm dự toán?",
+        "thu ngan sach nam 2023 dat bao nhieu phan tram du toan",
+    ],
+)
+def test_a_share_asked_in_so_many_words_is_a_percentage_not_an_amount(answerer, passages, question):
+    a = answerer.answer(question, passages)
+    assert a.direct_answer == "113,5%", a.text
+    # the amount is what the budget question without "phần trăm" asks for
+    amount = answerer.answer("Thu ngân sách năm 2023 đạt bao nhiêu?", passages)
+    assert amount.direct_answer == "400,421 nghìn tỷ đồng", amount.text
