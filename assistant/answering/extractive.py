@@ -147,7 +147,7 @@ _PLACE_BEFORE_RE = re.compile(
 _NUMBER_RE = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?(?:/\d+)?%?")
 _DATE_RE = re.compile(
     r"(?<![\w/])(?:\d{1,2}\s*(?:và|-|–)\s*)?\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])|"
-    r"\b(?:ngày|tháng)\s+\d{1,2}(?:/\d{1,4}){0,2}\b",
+    r"\b(?:ngày|tháng)\s+\d{1,2}(?:\s*(?:và|-|–)\s*\d{1,2}(?=/))?(?:/\d{1,4}){0,2}\b",
     re.IGNORECASE,
 )
 _RELATIVE_TIME_RE = re.compile(

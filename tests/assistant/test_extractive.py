@@ -1003,3 +1003,12 @@ def test_a_share_asked_in_so_many_words_is_a_percentage_not_an_amount(answerer, 
     # the amount is what the budget question without "phần trăm" asks for
     amount = answerer.answer("Thu ngân sách năm 2023 đạt bao nhiêu?", passages)
     assert amount.direct_answer == "400,421 nghìn tỷ đồng", amount.text
+
+
+def test_a_date_of_two_days_is_given_whole(answerer, passages):
+    a = answerer.answer(
+        "Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố khóa XVII họp vào những ngày "
+        "nào?",
+        passages,
+    )
+    assert a.direct_answer == "ngày 23 và 24/11/2023", a.text
