@@ -143,7 +143,7 @@ _ITEM_ONLY_RE = re.compile(
 _NOUN_END = frozenset(
     """
     cua la nao gi duoc ma trong cho va voi ve da se co thi o tai moi nay do nhu de can phai
-    nham bao nhieu may dang hien tren duoi sau truoc khi ma ra vao chinh
+    nham bao nhieu may dang hien tren duoi sau truoc khi ra vao chinh
     """.split()
 )
 

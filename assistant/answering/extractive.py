@@ -60,7 +60,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
@@ -180,6 +180,12 @@ class _Unit:
     folded_seq: list[str]
     sentence_index: int
     clause: bool = False
+
+    @cached_property
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Its adjacent folded syllables, read once for the bigram share and the split words."""
+        seq = self.folded_seq
+        return frozenset(zip(seq, seq[1:], strict=False))
 
 
 class _Near(NamedTuple):
@@ -564,56 +570,67 @@ def _city_words(profile: QuestionProfile, passages: Sequence[Passage]) -> dict[s
     return out
 
 
-def _stray_terms(profile: QuestionProfile, folded_text: str) -> frozenset[str]:
-    """The question's words that it uses only in two-syllable words the passages never write.
-
-    "Dân số Hà Nội là bao nhiêu?" in articles that never write "dân số": "số" in "2 con số"
-    or "chuyển đổi số" is another word, and so are "diễn" and "tích" in "diễn đàn" and "tích
-    cực" for "dien tich". A word with a neighbour of the question written beside it in the
-    passages ("thành lập" in "thành lập mới"), or standing alone in the question, is not
-    stray. ``folded_text`` is the passages' folded text, spaced.
+def _term_pairs(profile: QuestionProfile, folded_text: str) -> dict[tuple[str, str], bool]:
+    """The question's two-syllable words (adjacent content words, folded), and whether the
+    passages write each. ``folded_text`` is the passages' folded text, spaced.
 
     >>> p = analyze_question("Dân số Hà Nội là bao nhiêu?")
-    >>> sorted(_stray_terms(p, " ha noi tang truong 2 con so "))
-    ['dan', 'so']
-    >>> sorted(_stray_terms(p, " dan so ha noi khoang 8 trieu nguoi "))
-    []
-    """
-    if profile.foreign:
-        return frozenset()
-    terms = {t.folded for t in profile.terms if not t.folded.isdigit()}
-    seq = [_fold(t) for t in _tokens(profile.text)]
-    seen: dict[str, bool] = {}
-    for a, b in zip(seq, seq[1:], strict=False):
-        if a in terms and b in terms:
-            written = f" {a} {b} " in folded_text
-            seen[a] = seen.get(a, False) or written
-            seen[b] = seen.get(b, False) or written
-    return frozenset(t for t, written in seen.items() if not written)
-
-
-def _compounds(profile: QuestionProfile, folded_text: str) -> dict[str, frozenset[tuple[str, str]]]:
-    """Per question word, the question's two-syllable words with it that the passages write.
-
-    Vietnamese words are mostly two syllables, and a syllable alone says little: "bình"
-    is in "bình quân" (average) and in "hòa bình" (peace). A sentence that has "bình"
-    and "quân" apart has other words than the question's "bình quân", when the passages
-    write "bình quân" somewhere. ``folded_text`` is the passages' folded text, spaced.
-
-    >>> p = analyze_question("thu nhap binh quan nguoi dan ha noi")
-    >>> c = _compounds(p, " grdp binh quan dau nguoi ha noi ")
-    >>> sorted(c)
-    ['binh', 'ha', 'noi', 'quan']
-    >>> sorted(c["quan"])
-    [('binh', 'quan')]
+    >>> _term_pairs(p, " ha noi tang truong 2 con so ")
+    {('dan', 'so'): False, ('so', 'ha'): False, ('ha', 'noi'): True}
     """
     if profile.foreign:
         return {}
     terms = {t.folded for t in profile.terms if not t.folded.isdigit()}
     seq = [_fold(t) for t in _tokens(profile.text)]
+    return {
+        (a, b): f" {a} {b} " in folded_text
+        for a, b in zip(seq, seq[1:], strict=False)
+        if a in terms and b in terms
+    }
+
+
+def _stray_terms(pairs: dict[tuple[str, str], bool]) -> frozenset[str]:
+    """The question's words that it uses only in two-syllable words the passages never write
+    (``pairs`` from :func:`_term_pairs`).
+
+    "Dân số Hà Nội là bao nhiêu?" in articles that never write "dân số": "số" in "2 con số"
+    or "chuyển đổi số" is another word, and so are "diễn" and "tích" in "diễn đàn" and "tích
+    cực" for "dien tich". A word with a neighbour of the question written beside it in the
+    passages ("thành lập" in "thành lập mới"), or standing alone in the question, is not
+    stray.
+
+    >>> p = analyze_question("Dân số Hà Nội là bao nhiêu?")
+    >>> sorted(_stray_terms(_term_pairs(p, " ha noi tang truong 2 con so ")))
+    ['dan', 'so']
+    >>> sorted(_stray_terms(_term_pairs(p, " dan so ha noi khoang 8 trieu nguoi ")))
+    []
+    """
+    seen: dict[str, bool] = {}
+    for (a, b), written in pairs.items():
+        seen[a] = seen.get(a, False) or written
+        seen[b] = seen.get(b, False) or written
+    return frozenset(t for t, written in seen.items() if not written)
+
+
+def _compounds(pairs: dict[tuple[str, str], bool]) -> dict[str, frozenset[tuple[str, str]]]:
+    """Per question word, the question's two-syllable words with it that the passages write
+    (``pairs`` from :func:`_term_pairs`).
+
+    Vietnamese words are mostly two syllables, and a syllable alone says little: "bình"
+    is in "bình quân" (average) and in "hòa bình" (peace). A sentence that has "bình"
+    and "quân" apart has other words than the question's "bình quân", when the passages
+    write "bình quân" somewhere.
+
+    >>> p = analyze_question("thu nhap binh quan nguoi dan ha noi")
+    >>> c = _compounds(_term_pairs(p, " grdp binh quan dau nguoi ha noi "))
+    >>> sorted(c)
+    ['binh', 'ha', 'noi', 'quan']
+    >>> sorted(c["quan"])
+    [('binh', 'quan')]
+    """
     out: dict[str, set[tuple[str, str]]] = {}
-    for a, b in zip(seq, seq[1:], strict=False):
-        if a in terms and b in terms and a != b and f" {a} {b} " in folded_text:
+    for (a, b), written in pairs.items():
+        if written and a != b:
             out.setdefault(a, set()).add((a, b))
             out.setdefault(b, set()).add((a, b))
     return {t: frozenset(v) for t, v in out.items()}
@@ -692,12 +709,14 @@ class _Scorer:
             for i in range(len(passages))
         ]
         self.all_folded = " ".join(self.folded_text)
-        self.stray = _stray_terms(profile, self.all_folded)
+        pairs = _term_pairs(profile, self.all_folded)
+        self.stray = _stray_terms(pairs)
         # the re-ranker (``ranking``) keeps a stray word's full credit: discounting it moved
         # the right passage down for 9 of 1,225 Zalo questions typed without diacritics
         self.stray_credit = STRAY_CREDIT if profile.folded_input and not ranking else 1.0
-        # for the city-only rule (_words), which the re-ranker does not apply
-        self.compounds = {} if ranking else _compounds(profile, self.all_folded)
+        # the answerer's alone (the city-only rule in _words, an answer span's proximity): the
+        # re-ranker keeps its evidence as it was
+        self.compounds = {} if ranking else _compounds(pairs)
         self.article_folded: dict[str, str] = {}
         for p, folded_text in zip(passages, self.folded_text, strict=True):
             self.article_folded[p.source] = self.article_folded.get(p.source, "") + folded_text
@@ -803,10 +822,8 @@ class _Scorer:
         (:func:`_compounds`)."""
         if not self.compounds:
             return frozenset()
-        seq = u.folded_seq
-        pairs = set(zip(seq, seq[1:], strict=False))
         return frozenset(
-            t for t, words in self.compounds.items() if t in u.folded and not words & pairs
+            t for t, words in self.compounds.items() if t in u.folded and not words & u.pairs
         )
 
     def _city_named(self, u: _Unit) -> frozenset[str]:
@@ -827,12 +844,11 @@ class _Scorer:
         q = self.q
         if not q.bigrams:
             return 0.0
-        seq = u.folded_seq
-        have = set(zip(seq, seq[1:], strict=False))
+        have = u.pairs
         if q.attribution:
             # a pair with a word of the attribution counts when its article names that word
             cited = self._cited(u.passage_index)
-            have |= {b for b in q.bigrams if b[0] in cited or b[1] in cited}
+            have = have | {b for b in q.bigrams if b[0] in cited or b[1] in cited}
         return len(q.bigrams & have) / len(q.bigrams)
 
     def _term_spans(self, t: Term, folded: str) -> list[tuple[int, int]]:
