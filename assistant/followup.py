@@ -126,8 +126,10 @@ _HEDGE_RE = re.compile(
     re.IGNORECASE,
 )
 
+# The words of a place in a list after "thứ" ("thứ hai"); digits too ("thứ 3").
+_ORDINAL_WORDS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 _ORDINAL_RE = re.compile(
-    r"\b(?:thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|\d+)|đầu tiên|cuối cùng)\b",
+    rf"\b(?:thứ (?:{'|'.join(_ORDINAL_WORDS)}|\d+)|đầu tiên|cuối cùng)\b",
     re.IGNORECASE,
 )
 
@@ -136,7 +138,7 @@ _ORDINAL_RE = re.compile(
 # place and nothing else ("cái thứ 3 là gì?", "còn thứ tư?"), folded, lowercase.
 _ITEM_ONLY_RE = re.compile(
     r"^(?:(?:vay |the )?con |va )?(?:(?:cai|dieu|y|viec|muc|noi dung) )?"
-    r"thu (nhat|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi|\d+)"
+    rf"thu ({'|'.join(fold_diacritics(w) for w in _ORDINAL_WORDS)}|bon|\d+)"
     r"(?: (?:la gi|la cai gi|la|thi sao|nua))*\s*[?.!]*\s*$"
 )
 # Words that end the noun of a list ("5 điểm nghẽn của Hà Nội", "những điểm nghẽn nào").
