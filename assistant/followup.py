@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ingest.vietnamese import fold_diacritics, nfc
+from ingest.vietnamese import fold_diacritics, nfc, person_names
 
 if TYPE_CHECKING:
     from assistant.answering.base import Turn
@@ -135,10 +135,12 @@ _ORDINAL_RE = re.compile(
 
 
 # A follow-up that asks for an item of the list the previous question asked about, by its
-# place and nothing else ("cái thứ 3 là gì?", "còn thứ tư?"), folded, lowercase.
+# place and nothing else ("cái thứ 3 là gì?", "còn thứ tư?", "cái đầu tiên là gì"), folded,
+# lowercase.
 _ITEM_ONLY_RE = re.compile(
     r"^(?:(?:vay |the )?con |va )?(?:(?:cai|dieu|y|viec|muc|noi dung) )?"
-    rf"thu ({'|'.join(fold_diacritics(w) for w in _ORDINAL_WORDS)}|bon|\d+)"
+    rf"(thu (?:{'|'.join(fold_diacritics(w) for w in _ORDINAL_WORDS)}|bon|\d+)"
+    r"|dau tien|cuoi cung|sau cung)"
     r"(?: (?:la gi|la cai gi|la|thi sao|nua))*\s*[?.!]*\s*$"
 )
 # Words that end the noun of a list ("5 điểm nghẽn của Hà Nội", "những điểm nghẽn nào").
@@ -320,26 +322,35 @@ def _find_seq(tokens: list[_Tok], words: list[str]) -> int:
 
 
 def _item_only(q: str) -> str:
-    """The place of the item asked for ("3", "tư") when that is all ``q`` asks, else "".
+    """The place of the item asked for, as typed ("thứ 3", "đầu tiên"), when that is all
+    ``q`` asks, else "".
 
     >>> _item_only("cái thứ 3 là gì?"), _item_only("Còn thứ tư?"), _item_only("thứ hai, về ...")
-    ('3', 'tư', '')
+    ('thứ 3', 'thứ tư', '')
+    >>> _item_only("cai dau tien la gi"), _item_only("Cái cuối cùng?")
+    ('dau tien', 'cuối cùng')
     """
     m = _ITEM_ONLY_RE.match(fold_diacritics(q).lower().strip())
     return q.strip()[m.start(1) : m.end(1)] if m else ""
 
 
 def _list_noun(prev: str) -> str:
-    """The noun of the list ``prev`` asks about: the one counted ("5 điểm nghẽn") or the one
-    after "những"/"các" ("Hà Nội có những điểm nghẽn nào?"); "" when none.
+    """The noun of the list ``prev`` asks about: the one counted ("5 điểm nghẽn"), the one
+    whose count it asks ("bao nhiêu điểm nghẽn", "mấy khâu đột phá") or the one after
+    "những"/"các" ("Hà Nội có những điểm nghẽn nào?"); "" when none.
 
     >>> _list_noun("5 điểm nghẽn của Hà Nội là gì?"), _list_noun("Hà Nội có những điểm nghẽn nào?")
     ('điểm nghẽn', 'điểm nghẽn')
+    >>> _list_noun("ha noi co bao nhieu diem nghen"), _list_noun("Hà Nội có mấy khâu đột phá?")
+    ('diem nghen', 'khâu đột phá')
     """
     toks = _tokens(prev)
     for i, t in enumerate(toks):
         counted = _NUMBER_RE.match(t.text) and not _YEAR_RE.match(t.text)
-        if not counted and t.fold not in ("nhung", "cac"):
+        asked = t.text.lower() in ("mấy", "may") or (
+            t.fold == "nhieu" and i > 0 and toks[i - 1].fold == "bao"
+        )
+        if not counted and not asked and t.fold not in ("nhung", "cac"):
             continue
         words = []
         for u in toks[i + 1 : i + 4]:
@@ -516,6 +527,10 @@ def _replace_pronoun(q: str, prev: str, prev_answer: str = "") -> str | None:
         return None
     personal = fold_diacritics(m.group()) in _FOLDED_PERSON_PRONOUNS
     person = _answered_person(prev_answer) if personal else ""
+    if personal and not person:
+        # "Nguyễn Văn Phong giữ chức vụ gì?", then "ông ấy trình bày tham luận ở đâu?"
+        names = person_names(prev)
+        person = prev[names[-1][0] : names[-1][1]] if names else ""
     if person:  # "Trưởng đoàn là ai?" → "Trương Thị Mai"; "bà ấy nói gì?" is about her
         if q.isascii():
             person = fold_diacritics(person)  # "nguoi do giu chuc vu gi": typed without marks
@@ -546,10 +561,17 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
     prev = condense(turns[-1].question, turns[:-1]).query
     prev = " ".join(prev.split())
     item = _item_only(q)
+    if item:
+        # "cái cuối cùng?" after "cái đầu tiên là gì?": another item of the same list
+        k = len(turns)
+        while k > 1 and _item_only(nfc(turns[k - 1].question)):
+            k -= 1
+        if k < len(turns):
+            prev = " ".join(condense(turns[k - 1].question, turns[: k - 1]).query.split())
     noun = _list_noun(prev) if item else ""
     if noun:  # "cái thứ 3 là gì?" after "5 điểm nghẽn của Hà Nội là gì?"
         folded = prev.isascii()  # typed without diacritics: keep it so
-        asked = f"{noun} thu {fold_diacritics(item)}" if folded else f"{noun} thứ {item}"
+        asked = f"{noun} {fold_diacritics(item) if folded else item}"
         ask = "la gi" if folded else "là gì"
         return Condensed(f"{_capitalize(asked)} {ask}? ({_core(prev)})", True, asked)
     opener, rest = _strip_opener(q)

@@ -11,6 +11,8 @@ not "o" + circumflex + dot below) and is pure, fast and dependency-free:
 * :func:`split_sentences` finds sentence spans without breaking numbers
   ("7,5%", "1.000.000"), dates ("20/11/2017") or abbreviations ("TP.",
   "PGS.TS.", "Nguyễn V. A");
+* :func:`capitalised_runs` and :func:`person_names` find names ("Hà Nội",
+  "Đinh Tiến Dũng") and, among them, people's;
 * :func:`periods`, :func:`current_period` and :func:`period_at` find the
   years and year ranges a news text names ("năm 2023", "24/11/2023", "giai
   đoạn 2021-2025") and the one it is about at a given point.
@@ -24,6 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 
 __all__ = [
+    "capitalised_runs",
     "fold_diacritics",
     "has_diacritics",
     "is_folded",
@@ -31,6 +34,7 @@ __all__ = [
     "is_vietnamese_syllable",
     "current_period",
     "nfc",
+    "person_names",
     "period_at",
     "periods",
     "query_kind",
@@ -443,3 +447,74 @@ def period_at(named: Sequence[tuple[int, str]], offset: int, earlier: str = "") 
     """
     before = bisect.bisect_right(named, offset, key=lambda found: found[0])
     return current_period([period for _, period in named[:before]], earlier)
+
+
+# ----------------------------------------------------------------------------- names
+
+_WORD_RE = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")
+# The commonest Vietnamese family names: a person's name starts with one.
+SURNAMES = frozenset(
+    """
+    nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trương tô
+    đào lương mai cao lâm trịnh đoàn vương hà chu tạ thái phùng quách kiều lưu triệu văn
+    """.split()
+)
+# Capitalised phrases that start like a person's name but are places.
+_NOT_PERSONS = frozenset({"hà nội", "hà tây", "hà đông", "hồ gươm", "hồ hoàn kiếm", "lê lợi"})
+
+
+def capitalised_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of runs of capitalised words ("Đinh Tiến Dũng", "PAR-Index", "Hà Nội").
+
+    >>> t = "Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu"
+    >>> [t[a:b] for a, b in capitalised_runs(t)]
+    ['Bí', 'Thành', 'Hà Nội Đinh Tiến Dũng']
+    """
+    runs: list[tuple[int, int]] = []
+    for m in _WORD_RE.finditer(text):
+        if not m.group()[0].isupper():
+            continue
+        if runs and text[runs[-1][1] : m.start()] == " ":
+            runs[-1] = (runs[-1][0], m.end())
+        else:
+            runs.append((m.start(), m.end()))
+    return runs
+
+
+def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
+    """Spans of people's names: a family name and one to three capitalised syllables, at
+    most one per run of capitalised words; a name found in ``skip`` (lowercase) is passed
+    over for the next in its run.
+
+    >>> t = "Phó Bí thư Thành ủy Hà Nội Nguyễn Văn Phong trình bày tham luận"
+    >>> [t[a:b] for a, b in person_names(t)]
+    ['Nguyễn Văn Phong']
+    """
+    spans = []
+    for start, end in capitalised_runs(text):
+        words = text[start:end].split(" ")
+        offset = start
+        skip_to = 0
+        for k, w in enumerate(words):
+            for size in (3, 2):  # "Hà Nội Nguyễn Thị Tuyến": the place is not a name
+                if " ".join(words[k : k + size]).lower() in _NOT_PERSONS:
+                    skip_to = max(skip_to, k + size)
+            if k < skip_to:
+                offset += len(w) + 1
+                continue
+            if w.lower() in SURNAMES and len(words) - k >= 2:
+                name_words = []
+                for x in words[k : k + 4]:
+                    if not (x[:1].isupper() and (x[1:].islower() or len(x) == 1)):
+                        break
+                    name_words.append(x)
+                name = " ".join(name_words)
+                if (
+                    len(name_words) >= 2
+                    and name.lower() not in _NOT_PERSONS
+                    and (name.lower() not in skip)
+                ):
+                    spans.append((offset, offset + len(name)))
+                    break
+            offset += len(w) + 1
+    return spans

@@ -70,7 +70,6 @@ from assistant.answering.question import (
     _YEAR_RE,
     QuestionProfile,
     Term,
-    _capitalised_runs,
     _fold,
     analyze_question,
     split_question,
@@ -78,7 +77,15 @@ from assistant.answering.question import (
 from assistant.followup import condense
 from assistant.types import Answer, Passage
 from ingest.chunking import HEADING_MAX_CHARS
-from ingest.vietnamese import nfc, period_at, periods, split_sentences, tokenize
+from ingest.vietnamese import (
+    capitalised_runs,
+    nfc,
+    period_at,
+    periods,
+    person_names,
+    split_sentences,
+    tokenize,
+)
 
 if TYPE_CHECKING:
     from assistant.settings import AnswerSettings
@@ -111,14 +118,6 @@ STRAY_CREDIT = 0.5
 
 # ----------------------------------------------------------------------------- words
 
-_SURNAMES = frozenset(
-    """
-    nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trương tô
-    đào lương mai cao lâm trịnh đoàn vương hà chu tạ thái phùng quách kiều lưu triệu văn
-    """.split()
-)
-# Capitalised phrases that start like a person's name but are places.
-_NOT_PERSONS = frozenset({"hà nội", "hà tây", "hà đông", "hồ gươm", "hồ hoàn kiếm", "lê lợi"})
 _NUMBER_WORDS = frozenset("một hai ba bốn năm sáu bảy tám chín mười mươi trăm nghìn".split())
 _LEADING_CONNECTORS = re.compile(
     r"^(?:theo đó|đồng thời|ngoài ra|bên cạnh đó|trong đó|cùng với đó|mặt khác|thêm vào đó|"
@@ -375,38 +374,6 @@ def _number_spans(
             continue  # "kế hoạch 5 năm 2021-2025": the plan's name, not a figure of it
         out.append((m.start(), m.end(), m.group().endswith("%")))
     return out
-
-
-def _persons(text: str, question_low: str) -> list[tuple[int, int]]:
-    """Spans of people's names: a surname and one to three capitalised syllables."""
-    spans = []
-    for start, end in _capitalised_runs(text):
-        words = text[start:end].split(" ")
-        offset = start
-        skip_to = 0
-        for k, w in enumerate(words):
-            for size in (3, 2):  # "Hà Nội Nguyễn Thị Tuyến": the place is not a name
-                if " ".join(words[k : k + size]).lower() in _NOT_PERSONS:
-                    skip_to = max(skip_to, k + size)
-            if k < skip_to:
-                offset += len(w) + 1
-                continue
-            if w.lower() in _SURNAMES and len(words) - k >= 2:
-                name_words = []
-                for x in words[k : k + 4]:
-                    if not (x[:1].isupper() and (x[1:].islower() or len(x) == 1)):
-                        break
-                    name_words.append(x)
-                name = " ".join(name_words)
-                if (
-                    len(name_words) >= 2
-                    and name.lower() not in _NOT_PERSONS
-                    and (name.lower() not in question_low)
-                ):
-                    spans.append((offset, offset + len(name)))
-                    break
-            offset += len(w) + 1
-    return spans
 
 
 _DIGIT_NUMBER = r"\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?(?:/\d+)?%?"
@@ -1039,7 +1006,7 @@ class _Scorer:
                 factors.append(1.0 if spans else miss)
             typed.append(nearest(spans))
         if "person" in q.expects:
-            spans = _persons(text, self.question_low)
+            spans = person_names(text, self.question_low)
             if spans and q.person_title:
                 # "Bí thư Thành ủy Hà Nội nào": the name that follows that title
                 # (or, after a comma, the titles that follow it: "đồng chí Trương Thị Mai,
@@ -1061,7 +1028,7 @@ class _Scorer:
         if "place" in q.expects:
             spans = [
                 (a, b)
-                for a, b in _capitalised_runs(text)
+                for a, b in capitalised_runs(text)
                 if a > 0
                 and _fold(text[a:b]) not in self.question_folded
                 and _PLACE_BEFORE_RE.search(text[max(0, a - 20) : a])
@@ -1108,7 +1075,7 @@ class _Scorer:
         if "entity" in q.expects:
             spans = [
                 (a, b)
-                for a, b in _capitalised_runs(text)
+                for a, b in capitalised_runs(text)
                 if a > 0 and _fold(text[a:b]) not in self.question_folded
             ]
             quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"]{3,80}[”\"]", text)]
@@ -1611,7 +1578,7 @@ class ExtractiveAnswerer(Answerer):
         cited = {c.passage_index for c in chosen}
         # "X được nhắc đến trong những việc gì?": every sentence naming person X is an item
         question = ev.profile.text
-        people = [question[a:b] for a, b in _persons(question, "")] if list_question else []
+        people = [question[a:b] for a, b in person_names(question)] if list_question else []
         for cand in ev.ranked[1:]:
             if len(chosen) >= self.max_sentences:
                 break

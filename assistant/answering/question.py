@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.vietnamese import (
+    capitalised_runs,
     fold_diacritics,
     is_folded,
     is_mostly_folded,
@@ -219,20 +220,6 @@ qwords_all = frozenset("bao nhiêu mấy gì nào ai đâu sao nhieu may gi nao 
 # Also used by the sentence scorer of :mod:`assistant.answering.extractive`.
 _YEAR_RE = re.compile(r"(?<![\w/.,])(?:19|20)\d{2}(?![\w/])")
 _ROMAN_RE = re.compile(r"(?<![\w-])[IVXL]{1,6}(?![\w-])")
-_WORD_RE = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")
-
-
-def _capitalised_runs(text: str) -> list[tuple[int, int]]:
-    """Spans of runs of capitalised words ("Đinh Tiến Dũng", "PAR-Index", "Hà Nội")."""
-    runs: list[tuple[int, int]] = []
-    for m in _WORD_RE.finditer(text):
-        if not m.group()[0].isupper():
-            continue
-        if runs and text[runs[-1][1] : m.start()] == " ":
-            runs[-1] = (runs[-1][0], m.end())
-        else:
-            runs.append((m.start(), m.end()))
-    return runs
 
 
 @lru_cache(maxsize=1 << 16)
@@ -323,7 +310,7 @@ def _looks_english(question: str) -> bool:
 def _names_in(question: str) -> list[str]:
     """Capitalised phrases after the first word, and acronyms ("Đà Nẵng", "SIPAS")."""
     names = []
-    for start, end in _capitalised_runs(question):
+    for start, end in capitalised_runs(question):
         phrase = question[start:end]
         if start == 0:  # the first word is capitalised anyway
             first, _, rest = phrase.partition(" ")

@@ -230,6 +230,9 @@ def test_a_question_opening_with_do_la_refers_back():
         ("cái thứ 3 là gì?", "5 điểm nghẽn của Hà Nội là gì?", "Điểm nghẽn thứ 3 là gì?"),
         ("Còn thứ tư?", "Hà Nội có những điểm nghẽn nào?", "Điểm nghẽn thứ tư là gì?"),
         ("cai thu 2 la gi", "ha noi xac dinh 3 khau dot pha nao", "Khau dot pha thu 2 la gi?"),
+        # the list's noun is the one whose count was asked; the place is a word for it
+        ("cái đầu tiên là gì", "ha noi co bao nhieu diem nghen", "Diem nghen dau tien la gi?"),
+        ("Cái cuối cùng?", "Hà Nội có mấy khâu đột phá?", "Khâu đột phá cuối cùng là gì?"),
     ],
 )
 def test_an_item_asked_by_its_place_is_an_item_of_the_list_asked_before(question, previous, asked):
@@ -239,5 +242,23 @@ def test_an_item_asked_by_its_place_is_an_item_of_the_list_asked_before(question
     assert previous.split()[1] in c.query  # the rest of the previous question is carried
 
 
+def test_an_item_after_an_item_is_of_the_same_list():
+    history = [Turn("Hà Nội có mấy khâu đột phá?", "3 khâu đột phá [1]")]
+    for asked in ("cái đầu tiên là gì?", "còn thứ hai?"):
+        history.append(Turn(asked, ""))
+        q = condense_question("cái cuối cùng?", history)
+        assert q.startswith("Khâu đột phá cuối cùng là gì?"), (asked, q)
+
+
 def test_a_place_alone_is_not_taken_for_a_follow_up_when_it_says_more():
     assert not is_followup("Thứ hai, về tài chính - ngân sách, Thành ủy giao những nhiệm vụ gì?")
+
+
+def test_a_person_referred_to_is_the_one_the_previous_question_named():
+    # the answer does not lead with a name: "ông ấy" is the person asked about
+    history = [Turn("Nguyễn Văn Phong giữ chức vụ gì?", "“Một mô hình ...” – Phó Bí thư [1].")]
+    q = condense_question("ông ấy trình bày tham luận ở đâu?", history)
+    assert q == "Nguyễn Văn Phong trình bày tham luận ở đâu?"
+    # a place before the name is no part of it
+    history = [Turn("Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu ở đâu?", "")]
+    assert condense_question("Ông ấy giữ chức vụ gì?", history) == "Đinh Tiến Dũng giữ chức vụ gì?"

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 from ingest.vietnamese import (
+    capitalised_runs,
     fold_diacritics,
     has_diacritics,
     is_folded,
@@ -14,6 +15,7 @@ from ingest.vietnamese import (
     nfc,
     period_at,
     periods,
+    person_names,
     query_kind,
     split_sentences,
     tokenize,
@@ -357,3 +359,29 @@ def test_the_period_before_counts_over_a_range_but_not_over_a_year():
     assert _at_end("Kế hoạch 2021-2025 được triển khai.", earlier="2024") == "2024"
     assert _at_end("Năm 2023 tăng 6,11%.", earlier="2024") == "2023"
     assert _at_end("Không có năm nào.", earlier="2021-2025") == "2021-2025"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu", ["Đinh Tiến Dũng"]),
+        ("đồng chí Trương Thị Mai, Ủy viên Bộ Chính trị, và ông Nguyễn Văn Phong", ["Trương Thị Mai", "Nguyễn Văn Phong"]),
+        # places and titles that start like a family name are not people
+        ("Khu vực hồ Hoàn Kiếm và Hồ Gươm ở Hà Nội", []),
+        ("Phó Bí thư Thường trực Thành ủy", []),
+    ],
+)
+def test_person_names(text, names):
+    assert [text[a:b] for a, b in person_names(text)] == names
+
+
+def test_person_names_passes_over_a_name_to_skip():
+    text = "Nguyễn Thị Tuyến ký; Nguyễn Văn Phong trình bày"
+    assert [text[a:b] for a, b in person_names(text, skip="nguyễn thị tuyến ký gì")] == [
+        "Nguyễn Văn Phong"
+    ]
+
+
+def test_capitalised_runs_join_words_a_space_apart():
+    text = "Chỉ số PAR-Index của TP. Hà Nội tăng"
+    assert [text[a:b] for a, b in capitalised_runs(text)] == ["Chỉ", "PAR-Index", "TP", "Hà Nội"]
