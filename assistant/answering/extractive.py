@@ -137,6 +137,12 @@ _QUANTITY_BEFORE = frozenset(
 )
 _NOT_QUANTITY_AFTER = frozenset("của và với thì là hay hoặc".split())
 # What comes before a place name: "ở", "tại", "huyện", "sân bay"...
+# An event is where something was said or decided ("trình bày tham luận ở đâu?": at the
+# congress): its name runs to the next punctuation, at most a dozen words.
+_EVENT_RE = re.compile(
+    r"(?<!\w)(?:Đại hội|Hội nghị|Kỳ họp|Phiên họp|Diễn đàn|Hội thảo)(?!\w)"
+    r"(?:[^\S\n]+[^\s,;:.!?()“”\"]+){1,12}"
+)
 _PLACE_BEFORE_RE = re.compile(
     r"(?:\b(?:ở|tại|từ|đến|huyện|quận|xã|phường|tỉnh|thành phố|thị xã|khu vực|vùng|sân bay|"
     r"hồ|sông|phố|đường|nước)|[(:,-])\s*$",
@@ -936,6 +942,7 @@ class _Scorer:
 
         factors: list[float] = []
         typed: list[tuple[int, int] | None] = []  # spans of a number, date, name...
+        frames: set[tuple[int, int]] = set()  # place spans that frame the whole sentence
         listed: tuple[int, int] | None = None
         if "ordinal" in q.expects:
             spans = [
@@ -1033,6 +1040,19 @@ class _Scorer:
                 and _fold(text[a:b]) not in self.question_folded
                 and _PLACE_BEFORE_RE.search(text[max(0, a - 20) : a])
             ]
+            if not q.place_classifier:
+                # an event in the sentence's opening phrase frames all of it ("Tại Hội nghị
+                # X, ông Y ...", "Tiếp tục chương trình làm việc Đại hội XIV, ..."); after "tại"
+                # or "ở" elsewhere it is a place like any other (_PLACE_BEFORE_RE)
+                frames = {
+                    (m.start(), m.end())
+                    for m in _EVENT_RE.finditer(text)
+                    if _fold(m.group()) not in self.question_folded
+                    and not re.search(r"[,;:]", text[: m.start()])
+                }
+                spans = sorted(frames) + [
+                    s for s in spans if not any(a <= s[0] < b for a, b in frames)
+                ]
             if q.place_classifier:
                 near_classifier = [
                     (a, b)
@@ -1045,6 +1065,10 @@ class _Scorer:
             else:
                 factors.append(1.0 if spans else 0.75)  # "nằm ở đâu" may ask for no name
             place = nearest(spans)
+            if frames and place not in frames:
+                # a place by the question's words, else the event the sentence opens with
+                if not self._proximity(u, self._span_window(text, place)):
+                    place = min(frames)
             if place and self.plural:
                 place = _joined(text, spans, place)  # "gồm những huyện nào": all of them
             typed.append(place)
@@ -1087,6 +1111,8 @@ class _Scorer:
         if span is not None:
             window = self._span_window(text, span)
             proximity = self._proximity(u, window)
+            if span in frames:
+                proximity = 1.0  # "Tại Hội nghị X, ông Y ...": where all the sentence happened
             factor *= 0.35 + 0.65 * proximity
             if self._other_numbering(text, window):
                 factor *= 0.5  # as for a sentence about another congress (_constraints)

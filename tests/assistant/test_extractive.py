@@ -1012,3 +1012,29 @@ def test_a_date_of_two_days_is_given_whole(answerer, passages):
         passages,
     )
     assert a.direct_answer == "ngày 23 và 24/11/2023", a.text
+
+
+def test_where_something_was_said_is_the_event_the_sentence_opens_with(answerer):
+    tham_luan = _passage(
+        "Tiếp tục chương trình làm việc Đại hội đại biểu toàn quốc lần thứ XIV của Đảng, sáng "
+        "21/1, thay mặt Đảng bộ thành phố Hà Nội, đồng chí Nguyễn Văn Phong, Phó Bí thư Thường "
+        "trực Thành ủy Hà Nội trình bày tham luận: “Đổi mới phương thức lãnh đạo của Đảng bộ "
+        "thành phố Hà Nội”. Phó Bí thư Thường trực Thành ủy Hà Nội Nguyễn Văn Phong cho biết, "
+        "thành phố tập trung tháo gỡ 5 điểm nghẽn.",
+        0, "Bốn cam kết hành động của Đảng bộ thành phố Hà Nội",
+    )  # fmt: skip
+    a = answerer.answer("Nguyễn Văn Phong trình bày tham luận ở đâu?", [tham_luan])
+    assert not a.abstained, a.text
+    assert a.direct_answer == "Đại hội đại biểu toàn quốc lần thứ XIV của Đảng", a.text
+    _check_citations(a)
+
+    # an event named later in the sentence, away from the question's words, is not where
+    later = dataclasses.replace(
+        tham_luan,
+        text="Đồng chí Nguyễn Văn Phong trình bày tham luận, sau khi thành phố chuẩn bị nhiều "
+        "tháng cho Đại hội đại biểu toàn quốc lần thứ XIV của Đảng.",
+    )
+    b = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Nguyễn Văn Phong trình bày tham luận ở đâu?", [later]
+    )
+    assert b.direct_answer != "Đại hội đại biểu toàn quốc lần thứ XIV của Đảng", b.text
