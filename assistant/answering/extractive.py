@@ -155,6 +155,26 @@ _DATE_RE = re.compile(
     r"\b(?:ngày|tháng)\s+\d{1,2}(?:\s*(?:và|-|–)\s*\d{1,2}(?=/))?(?:/\d{1,4}){0,2}\b",
     re.IGNORECASE,
 )
+# What happens on a date, by kind: a date asked for one kind of act ("Kết luận 143 được ký
+# ngày nào?") is not the date of another ("ngày 23 và 24/11/2023, Ban Chấp hành ... đã họp").
+_DATED_ACTS = {
+    "meeting": ("họp", "diễn ra", "tổ chức", "khai mạc", "bế mạc", "làm việc", "quán triệt"),
+    "issuing": ("ký", "kí", "ban hành", "công bố", "thông qua", "phê duyệt"),
+    "speech": ("phát biểu", "trình bày", "tham luận"),
+    "building": ("khởi công", "khánh thành", "thông xe", "hoàn thành"),
+}
+_DATED_ACT_RES = {
+    kind: re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
+    for kind, words in _DATED_ACTS.items()
+}
+# A date right after a document's number is the date it was issued ("Nghị quyết số
+# 15-NQ/TW ngày 30/7/2007 của Ban Chấp hành Trung ương")
+_DOCUMENT_DATE_RE = re.compile(
+    r"(?:nghị quyết|kết luận|quyết định|chỉ thị|nghị định|thông tư|công văn|luật|văn bản)"
+    r"(?:\s+số)?\s+\d[\w./-]*,?\s+(?:ngày\s+)?$",
+    re.IGNORECASE,
+)
+_YEAR_RANGE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s?[-–]\s?(?:19|20)\d{2}(?!\d)")
 _RELATIVE_TIME_RE = re.compile(
     r"\b(?:(?:ngay )?từ (?:đầu|cuối|giữa) (?:năm|tháng|quý)|(?:đầu|cuối|giữa) năm|quý [IV\d]+|"
     r"tháng \d{1,2}|hằng năm|hàng năm|trước năm \d{4}|sau năm \d{4})\b",
@@ -697,6 +717,13 @@ class _Scorer:
         self.question_folded = _fold(profile.text)
         self.plural = bool(_PLURAL_RE.search(self.question_folded))  # "gồm những huyện nào"
         self.focus_years = frozenset(_YEAR_RE.findall(profile.focus_phrase))
+        # the kinds of act whose date a (marked) question asks: unmarked, "hop" and "ky" are
+        # also "hợp" and "kỳ"
+        self.dated_acts = (
+            frozenset(k for k, r in _DATED_ACT_RES.items() if r.search(profile.text))
+            if "date" in profile.expects and not profile.folded_input
+            else frozenset()
+        )
         # how much the retrieval trusts each passage, from its dense rank (or its position)
         self.prior = [
             1.0 / (1.0 + 0.35 * ((p.dense_rank or (i + 1)) - 1)) for i, p in enumerate(passages)
@@ -972,9 +999,23 @@ class _Scorer:
                     for m in _YEAR_RE.finditer(text)
                     if m.group() not in exclude
                 ]
+                if self.dated_acts:
+                    # an act is done at a time, not over a term ("ký ban hành kết luận ...
+                    # khóa XVII (nhiệm kỳ 2020-2025)")
+                    ranges = [m.span() for m in _YEAR_RANGE_RE.finditer(text)]
+                    spans = [s for s in spans if not any(a <= s[0] < b for a, b in ranges)]
                 spans += [(m.start(), m.end()) for m in _RELATIVE_TIME_RE.finditer(text)]
+            date = nearest(spans)
+            if date and self.dated_acts:
+                lo, hi = self._span_window(text, date)
+                if _DOCUMENT_DATE_RE.search(text[max(0, date[0] - 60) : date[0]]):
+                    near = {"issuing"}
+                else:
+                    near = {k for k, r in _DATED_ACT_RES.items() if r.search(text, lo, hi)}
+                if not near & self.dated_acts:
+                    spans, date = [], None  # the date of something else, or of nothing said
             factors.append(1.0 if spans else miss)
-            typed.append(nearest(spans))
+            typed.append(date)
         numbers = _number_spans(text, exclude)
         if "money" in q.expects:
             spans = [

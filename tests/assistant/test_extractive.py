@@ -1038,3 +1038,29 @@ def test_where_something_was_said_is_the_event_the_sentence_opens_with(answerer)
         "Nguyễn Văn Phong trình bày tham luận ở đâu?", [later]
     )
     assert b.direct_answer != "Đại hội đại biểu toàn quốc lần thứ XIV của Đảng", b.text
+
+
+def test_a_date_asked_for_one_act_is_not_the_date_of_another(passages):
+    loose = ExtractiveAnswerer(abstain_threshold=0.0)
+    ket_luan = [passages[3]]
+    # the conclusion was signed on a day the article does not give; the meeting it
+    # concludes was held on 23 and 24/11/2023
+    a = loose.answer("Kết luận 143 được ký ngày nào?", ket_luan)
+    assert "24/11/2023" not in a.direct_answer, a.text
+    assert ExtractiveAnswerer().answer("Kết luận 143 được ký ngày nào?", ket_luan).abstained
+    # nor is a term ("nhiệm kỳ 2020-2025") the time of an act
+    a = loose.answer("Kết luận 143 được ban hành khi nào?", ket_luan)
+    assert "2020" not in a.direct_answer, a.text
+    # the meeting's own date stands
+    a = loose.answer("Hội nghị lần thứ mười bốn họp vào ngày nào?", ket_luan)
+    assert a.direct_answer == "ngày 23 và 24/11/2023", a.text
+    # a date right after a document's number is the day it was issued, whatever the
+    # sentence goes on to do with it
+    bao_cao = _passage(
+        "Trình bày báo cáo tóm tắt tổng kết 15 năm thực hiện Nghị quyết số 15-NQ/TW ngày "
+        "30/7/2007 của Ban Chấp hành Trung ương Đảng (khóa X), Phó Bí thư Thường trực Thành ủy "
+        "cho biết thành phố đã ban hành trên 500 văn bản.",
+        0, "Hà Nội: Đẩy mạnh phân cấp, phân quyền",
+    )  # fmt: skip
+    a = loose.answer("Nghị quyết 15-NQ/TW được ban hành ngày nào?", [bao_cao])
+    assert a.direct_answer == "ngày 30/7/2007", a.text
