@@ -167,6 +167,21 @@ _DATED_ACT_RES = {
     kind: re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
     for kind, words in _DATED_ACTS.items()
 }
+# The head words of a body's name ("Ban Thường vụ Thành ủy Hà Nội", "Bộ Chính trị"), and the
+# lowercase words inside such names ("Ban cán sự đảng", "Ủy ban nhân dân thành phố").
+_ORGANISATION_RE = re.compile(
+    r"(?<!\w)(?:Ban|Bộ|Thành ủy|Tỉnh ủy|Đảng ủy|Đảng đoàn|Đảng bộ|UBND|HĐND|Ủy ban|Hội đồng|"
+    r"Sở|Quốc hội|Chính phủ|Đoàn|Văn phòng|Mặt trận|Tòa án|Viện|Thường trực)(?!\w)"
+)
+_ORGANISATION_BREAKS = frozenset(
+    "đã sẽ đang được bị là có và với về để tại ở cho nhằm của trong trên theo từ đến khi nếu mà "
+    "thì như gồm cũng đều vẫn".split()
+)
+_ORGANISATION_WORDS = frozenset(
+    "thường vụ cán sự chấp hành chỉ đạo công tác đảng bộ đoàn ủy nhân dân thành phố tỉnh "
+    "khóa số trung ương chính trị".split()
+)
+ORGANISATION_FACTOR = 0.8
 # A date right after a document's number is the date it was issued ("Nghị quyết số
 # 15-NQ/TW ngày 30/7/2007 của Ban Chấp hành Trung ương")
 _DOCUMENT_DATE_RE = re.compile(
@@ -405,6 +420,31 @@ def _number_spans(
 _DIGIT_NUMBER = r"\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?(?:/\d+)?%?"
 
 
+def _organisations(text: str) -> list[tuple[int, int]]:
+    """Spans of the names of bodies: a head word ("Ban", "Bộ", "Thành ủy" ...) and the
+    capitalised words, numbers and name words after it ("Ban Chấp hành Đảng bộ thành phố
+    khóa XVII", "Đoàn công tác số 1", "Ban cán sự đảng Chính phủ")."""
+    spans: list[tuple[int, int]] = []
+    for m in _ORGANISATION_RE.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue  # "Ban Thường vụ Thành ủy": one name
+        end, capital = m.end(), True
+        for w in re.finditer(r"[^\s,;:.!?()“”\"]+", text[m.end() : m.end() + 80]):
+            if re.search(r"[,;:.!?()“”\"\n]", text[end : m.end() + w.start()]):
+                break  # words past a mark, or past a word that is no part of the name
+            word = w.group()
+            if word[:1].isupper() or word[:1].isdigit():
+                # "Quốc hội", "Chính phủ": a capitalised syllable's next one is the name's
+                capital = word[1:].islower()
+            elif word in _ORGANISATION_WORDS or (capital and word not in _ORGANISATION_BREAKS):
+                capital = False
+            else:
+                break
+            end = m.end() + w.end()
+        spans.append((m.start(), end))
+    return spans
+
+
 def _count_noun_spans(
     text: str, noun: tuple[str, ...], folded_input: bool
 ) -> list[tuple[int, int]]:
@@ -636,6 +676,7 @@ class _Scorer:
         self, profile: QuestionProfile, passages: Sequence[Passage], *, ranking: bool = False
     ) -> None:
         self.q = profile
+        self.ranking = ranking
         self.passages = passages
         self.sentences, self.units = _units(passages)
         n = max(sum(len(ss) for ss in self.sentences), 1)
@@ -717,6 +758,11 @@ class _Scorer:
         self.question_folded = _fold(profile.text)
         self.plural = bool(_PLURAL_RE.search(self.question_folded))  # "gồm những huyện nào"
         self.focus_years = frozenset(_YEAR_RE.findall(profile.focus_phrase))
+        # "Ai là ...?", "... là ai?": who someone is, a person (not a body: see _type)
+        self.identity = bool(re.search(r"\bai (?:la|lam|giu)\b|\bla ai\b", self.question_folded))
+        # "làm việc với ai?": the one named after the same word ("... với Ban Thường vụ")
+        m = re.search(r"\b(voi|cho|cua|boi) ai\b", self.question_folded)
+        self.partner_word = m.group(1) if m else ""
         # the kinds of act whose date a (marked) question asks: unmarked, "hop" and "ky" are
         # also "hợp" and "kỳ"
         self.dated_acts = (
@@ -1070,6 +1116,24 @@ class _Scorer:
                 ]
                 factors.append(1.0 if titled else 0.6)
                 spans = titled or spans
+            elif not spans and not q.person_title and not self.identity and not self.ranking:
+                # "làm việc với ai?": a body answers "ai" too ("... đã làm việc với Ban
+                # Thường vụ Thành ủy Hà Nội"), if less surely than a person (the answerer's
+                # alone: in the re-ranker it moved the right passage down for 10 Zalo
+                # questions, up for 2)
+                spans = [
+                    (a, b)
+                    for a, b in _organisations(text)
+                    if _fold(text[a:b]) not in self.question_folded
+                ]
+                factors.append(ORGANISATION_FACTOR if spans else miss)
+            if self.partner_word and spans:
+                after = [
+                    (a, b)
+                    for a, b in spans
+                    if _fold(text[max(0, a - 6) : a]).split()[-1:] == [self.partner_word]
+                ]
+                spans = after or spans
             else:
                 factors.append(1.0 if spans else miss)
             typed.append(nearest(spans))

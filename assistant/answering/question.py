@@ -145,7 +145,7 @@ _ENGLISH_CUES: tuple[tuple[str, str], ...] = (
 # answer is the person holding that title (as typed, or without diacritics)
 _TITLE = (
     r"((?:phó )?(?:bí thư|chủ tịch|tổng bí thư|thủ tướng|bộ trưởng|giám đốc|trưởng ban|"
-    r"ủy viên)(?: [^\s?,]+){0,4}?)"
+    r"ủy viên)(?: [^\s?,]+){0,6}?)"
 )
 _PERSON_TITLE_PATTERNS = (
     rf"\b{_TITLE} nào\b",

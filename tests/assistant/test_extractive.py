@@ -10,6 +10,7 @@ import pytest
 from assistant.answering.base import NOT_FOUND_VI, Turn
 from assistant.answering.extractive import (
     ExtractiveAnswerer,
+    _organisations,
     _Scorer,
     analyze_question,
     passage_support,
@@ -1064,3 +1065,37 @@ def test_a_date_asked_for_one_act_is_not_the_date_of_another(passages):
     )  # fmt: skip
     a = loose.answer("Nghị quyết 15-NQ/TW được ban hành ngày nào?", [bao_cao])
     assert a.direct_answer == "ngày 30/7/2007", a.text
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (LAM_VIEC[:250], ["Đoàn công tác số 1", "Ban Chỉ đạo Đề án Trung ương 6",
+                          "Ban Thường vụ Thành ủy Hà Nội"]),
+        ("ngày 23 và 24/11/2023, Ban Chấp hành Đảng bộ thành phố khóa XVII đã họp",
+         ["Ban Chấp hành Đảng bộ thành phố khóa XVII"]),
+        ("Đảng đoàn Quốc hội lãnh đạo việc sửa đổi; Ban cán sự đảng Chính phủ lãnh đạo",
+         ["Đảng đoàn Quốc hội", "Ban cán sự đảng Chính phủ"]),
+        ("Bộ Chính trị yêu cầu Thành ủy Hà Nội, các ban đảng", ["Bộ Chính trị", "Thành ủy Hà Nội"]),
+    ],
+)  # fmt: skip
+def test_the_names_of_bodies(text, names):
+    assert [text[a:b] for a, b in _organisations(text)] == names
+
+
+def test_who_may_be_a_body_when_no_person_is_named(answerer, passages):
+    a = answerer.answer("đoàn công tác số 1 làm việc với ai", passages)
+    assert not a.abstained, a.text
+    assert a.direct_answer == "Ban Thường vụ Thành ủy Hà Nội", a.text  # after "với", as asked
+    _check_citations(a)
+    a = answerer.answer("Ai lãnh đạo việc sửa đổi một số luật có liên quan?", [_passage(
+        "Trong đó, Đảng đoàn Quốc hội lãnh đạo việc sửa đổi một số luật có liên quan và bố trí "
+        "kinh phí hỗ trợ để TP Hà Nội thực hiện các dự án trọng điểm.", 0, "Hà Nội",
+    )])  # fmt: skip
+    assert a.direct_answer == "Đảng đoàn Quốc hội", a.text
+    # but who someone is, is a person: a body named is no answer
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Ai là Chủ tịch UBND thành phố Hà Nội?",
+        [_passage("UBND thành phố Hà Nội giao Sở Kế hoạch và Đầu tư chủ trì.", 0, "Hà Nội")],
+    )
+    assert a.direct_answer == "", a.text
