@@ -278,6 +278,19 @@ def is_followup(question: str) -> bool:
     return len(content) == 0 or (len(content) == 1 and not named)
 
 
+def _narrows(q: str, prev: str) -> bool:
+    """Whether ``q`` asks, in a word or two and no name, about something the previous
+    question named: "trưởng đoàn là ai?" after "Đoàn công tác số 1 làm việc với ai?"."""
+    tokens = _tokens(q)
+    content = [t for t in tokens if _is_content(t)]
+    if not 1 <= len(content) <= 3 or not any(t.fold in _QUESTION_WORDS for t in tokens):
+        return False
+    if any((t.cap and t is not tokens[0]) or t.text.isupper() or _kind(t.text) for t in content):
+        return False  # "Nguyễn Văn Phong là ai?": it says whom it is about
+    before = {t.fold for t in _tokens(prev) if _is_content(t)}
+    return any(t.fold in before for t in content)
+
+
 # The boundary words as written with their marks: "đô" (Thủ đô), "thể" (thể chế), "cán"
 # (cán bộ) or "đất" fold like "do", "the", "can", "dat" but do not end a phrase.
 _BOUNDARY_ACCENTED = frozenset(
@@ -556,7 +569,7 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
     """
     q = " ".join(nfc(question).split())
     turns = [t for t in history if t.question.strip()]
-    if not turns or not is_followup(q):
+    if not turns or not (is_followup(q) or _narrows(q, turns[-1].question)):
         return Condensed(q, False, q)
     prev = condense(turns[-1].question, turns[:-1]).query
     prev = " ".join(prev.split())

@@ -262,3 +262,16 @@ def test_a_person_referred_to_is_the_one_the_previous_question_named():
     # a place before the name is no part of it
     history = [Turn("Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu ở đâu?", "")]
     assert condense_question("Ông ấy giữ chức vụ gì?", history) == "Đinh Tiến Dũng giữ chức vụ gì?"
+
+
+def test_a_word_or_two_about_what_was_just_named_is_a_follow_up():
+    previous = [Turn("Đoàn công tác số 1 làm việc với ai?", "Ban Thường vụ Thành ủy Hà Nội [1]")]
+    c = condense("trưởng đoàn là ai?", previous)
+    assert c.is_followup and "Đoàn công tác số 1" in c.query, c
+    c = condense("truong doan la ai", [Turn("doan cong tac so 1 lam viec voi ai", "")])
+    assert c.is_followup and "doan cong tac so 1" in c.query, c
+    # a name, or no word in common, and it stands alone
+    assert not condense("Nguyễn Văn Phong là ai?", previous).is_followup
+    assert not condense("GRDP là gì?", previous).is_followup
+    assert not condense("Trưởng đoàn công tác số 1 của Ban Chỉ đạo Đề án Trung ương 6 là ai?",
+                        previous).is_followup  # fmt: skip
