@@ -79,6 +79,7 @@ from assistant.types import Answer, Passage
 from ingest.chunking import HEADING_MAX_CHARS
 from ingest.vietnamese import (
     capitalised_runs,
+    fold_diacritics,
     nfc,
     period_at,
     periods,
@@ -165,6 +166,24 @@ _DATED_ACTS = {
 }
 _DATED_ACT_RES = {
     kind: re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
+    for kind, words in _DATED_ACTS.items()
+}
+# The same, typed without marks: "ky" and "hop" are also "kỳ" and "hợp", so they count only
+# where they can be nothing else ("ky ngay nao", "duoc ky", "hop vao")
+_FOLDED_DATED_ACT_RES = {
+    kind: re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(fold_diacritics(w) for w in words if " " in w)
+        + (
+            r"|(?:(?:duoc|da|se) (?:ky|ki))|(?:ky|ki)(?= (?:ngay|vao|luc|khi|bao gio|hom))"
+            if kind == "issuing"
+            else r"|(?:(?:duoc|da|se) hop)|(?<!phoi )(?<!thich )(?<!ket )(?<!tong )(?<!phu )"
+            r"hop(?= (?:ngay|vao|luc|khi|bao gio|hom))"
+            if kind == "meeting"
+            else ""
+        )
+        + r")(?!\w)"
+    )
     for kind, words in _DATED_ACTS.items()
 }
 # The head words of a body's name ("Ban Thường vụ Thành ủy Hà Nội", "Bộ Chính trị"), and the
@@ -763,11 +782,12 @@ class _Scorer:
         # "làm việc với ai?": the one named after the same word ("... với Ban Thường vụ")
         m = re.search(r"\b(voi|cho|cua|boi) ai\b", self.question_folded)
         self.partner_word = m.group(1) if m else ""
-        # the kinds of act whose date a (marked) question asks: unmarked, "hop" and "ky" are
-        # also "hợp" and "kỳ"
+        # the kinds of act whose date the question asks
+        acts = _FOLDED_DATED_ACT_RES if profile.folded_input else _DATED_ACT_RES
+        question = self.question_folded if profile.folded_input else profile.text
         self.dated_acts = (
-            frozenset(k for k, r in _DATED_ACT_RES.items() if r.search(profile.text))
-            if "date" in profile.expects and not profile.folded_input
+            frozenset(k for k, r in acts.items() if r.search(question))
+            if "date" in profile.expects
             else frozenset()
         )
         # how much the retrieval trusts each passage, from its dense rank (or its position)

@@ -1049,6 +1049,11 @@ def test_a_date_asked_for_one_act_is_not_the_date_of_another(passages):
     a = loose.answer("Kết luận 143 được ký ngày nào?", ket_luan)
     assert "24/11/2023" not in a.direct_answer, a.text
     assert ExtractiveAnswerer().answer("Kết luận 143 được ký ngày nào?", ket_luan).abstained
+    # typed without marks, "ky" before "ngay nao" is "ký" (not "kỳ")
+    a = loose.answer("ket luan 143 ky ngay nao", ket_luan)
+    assert "24/11/2023" not in a.direct_answer, a.text
+    a = loose.answer("hoi nghi lan thu muoi bon hop vao ngay nao", ket_luan)
+    assert a.direct_answer == "ngày 23 và 24/11/2023", a.text
     # nor is a term ("nhiệm kỳ 2020-2025") the time of an act
     a = loose.answer("Kết luận 143 được ban hành khi nào?", ket_luan)
     assert "2020" not in a.direct_answer, a.text
