@@ -480,7 +480,9 @@ def _count_noun_spans(
         subject = text.lower()
         words = sorted(_NUMBER_WORDS)
     number = rf"(?<![\w/]){_DIGIT_NUMBER}|\b(?:{'|'.join(words)})"
-    tail = "".join(rf"(?:\s+{re.escape(w)}\b" for w in noun[1:]) + ")?" * (len(noun) - 1)
+    tail = "".join(rf"(?:\s+(?:[-–]\s+)?{re.escape(w)}\b" for w in noun[1:]) + ")?" * (
+        len(noun) - 1
+    )
     pattern = rf"(?:{number})(?:\s+[^\s,;:.]+)?\s+{re.escape(noun[0])}\b{tail}"
     return [(m.start(), m.end()) for m in re.finditer(pattern, subject)]
 

@@ -157,8 +157,10 @@ _FOLDED_PERSON_TITLE_RES = tuple(re.compile(fold_diacritics(x)) for x in _PERSON
 
 # Classifiers of places: "ở huyện nào" wants "huyện X" in the answer.
 _PLACE_CLASSIFIERS = ("huyện", "quận", "xã", "phường", "tỉnh", "thị xã", "thị trấn")
-_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhiêu|mấy)\s+((?:[^\s?,.;:!]+\s*){1,4})")
-_FOLDED_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhieu|may)\s+((?:[^\s?,.;:!]+\s*){1,4})")
+# what is counted: the words after "bao nhiêu" (read ahead: "bao nhiêu nhiệm vụ ... và bao
+# nhiêu khâu đột phá" counts two things)
+_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhiêu|mấy)\s+(?=((?:[^\s?,.;:!]+\s*){1,10}))")
+_FOLDED_COUNT_NOUN_RE = re.compile(r"\b(?:bao nhieu|may)\s+(?=((?:[^\s?,.;:!]+\s*){1,10}))")
 _CUE_NOUN_RE = re.compile(
     r"\b(ngày|năm|tháng|buổi|hôm|lúc|thời điểm|thời gian|người|nơi|địa điểm|"
     r"ngay|nam|thang|buoi|hom|luc|thoi diem|thoi gian|nguoi|noi|dia diem) nào\b"
@@ -169,6 +171,8 @@ _COUNT_NOUN_STOP = frozenset(
     "là của và có được thì để vào ở tại trong với cho phần đã sẽ đang bị "
     "đạt vượt tăng giảm tham nằm hoàn thực".split()
 )
+# ... and after its first word ("bao nhiêu dự án", but "bao nhiêu chỉ tiêu ... dự kiến đạt")
+_COUNT_NOUN_LATER_STOP = frozenset("dự cần phải nhằm".split())
 _ITEM_WORDS = {
     "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
     "mười": 10,
@@ -400,11 +404,16 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
         regex = _FOLDED_COUNT_NOUN_RE if folded_input else _COUNT_NOUN_RE
         stop = {_fold(w) for w in _COUNT_NOUN_STOP} if folded_input else _COUNT_NOUN_STOP
         time_words = {_fold(w) for w in _TIME_WORDS} if folded_input else _TIME_WORDS
+        later_stop = (
+            {_fold(w) for w in _COUNT_NOUN_LATER_STOP} if folded_input else _COUNT_NOUN_LATER_STOP
+        )
         for m in regex.finditer(flow if folded_input else low):
             words = []
             for w in m.group(1).split():
-                if w in stop or w in qwords_all:
+                if w in stop or w in qwords_all or (words and w in later_stop):
                     break
+                if not any(c.isalnum() for c in w):
+                    continue  # "kinh tế - xã hội": the dash joins, it is no word
                 if any(c.isdigit() for c in w):
                     # "tăng trưởng bao nhiêu giai đoạn 2025-2030", "... bao nhiêu năm
                     # 2023": the words before a year say when, not what is counted
@@ -412,8 +421,9 @@ def analyze_question(question: str, *, focus: str = "") -> QuestionProfile:
                         words.pop()
                     break
                 words.append(w)
-            if words:  # up to four syllables: "khâu đột phá", "thành phố trực thuộc"
-                count_nouns.append(tuple(words[:4]))
+            if words:  # to the first function word: "khâu đột phá", "nhóm nội dung kiến
+                # nghị", "chỉ tiêu phát triển kinh tế - xã hội"
+                count_nouns.append(tuple(words))
 
     years = frozenset(_YEAR_RE.findall(q))
     numbers = frozenset(

@@ -1104,3 +1104,22 @@ def test_who_may_be_a_body_when_no_person_is_named(answerer, passages):
         [_passage("UBND thành phố Hà Nội giao Sở Kế hoạch và Đầu tư chủ trì.", 0, "Hà Nội")],
     )
     assert a.direct_answer == "", a.text
+
+
+def test_the_counted_noun_is_whole(answerer, passages):
+    # to the question's first function word, however long, and across a dash
+    q = "Năm 2023 có bao nhiêu chỉ tiêu phát triển kinh tế - xã hội dự kiến đạt kế hoạch?"
+    assert analyze_question(q).count_noun == (
+        ("chỉ", "tiêu", "phát", "triển", "kinh", "tế", "xã", "hội"),
+    )
+    a = answerer.answer(q, passages)
+    assert a.direct_answer == "18/23 chỉ tiêu phát triển kinh tế - xã hội", a.text
+    kien_nghi = _passage(
+        "Theo Kết luận, Bộ Chính trị đồng ý với 5 nhóm nội dung kiến nghị, đề xuất của Thành ủy "
+        "Hà Nội.", 0, "Hà Nội",
+    )  # fmt: skip
+    a = answerer.answer("Bộ Chính trị đồng ý với mấy nhóm nội dung kiến nghị?", [kien_nghi])
+    assert a.direct_answer == "5 nhóm nội dung kiến nghị", a.text
+    # two things counted in one question: both are read
+    q = "Hà Nội đã xác định bao nhiêu nhiệm vụ trọng tâm và bao nhiêu khâu đột phá?"
+    assert analyze_question(q).count_noun == (("nhiệm", "vụ", "trọng", "tâm"), ("khâu", "đột", "phá"))
