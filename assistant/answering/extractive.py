@@ -447,7 +447,7 @@ def _organisations(text: str) -> list[tuple[int, int]]:
     for m in _ORGANISATION_RE.finditer(text):
         if spans and m.start() < spans[-1][1]:
             continue  # "Ban Thường vụ Thành ủy": one name
-        end, capital = m.end(), True
+        end, capital, named = m.end(), True, False
         for w in re.finditer(r"[^\s,;:.!?()“”\"]+", text[m.end() : m.end() + 80]):
             if re.search(r"[,;:.!?()“”\"\n]", text[end : m.end() + w.start()]):
                 break  # words past a mark, or past a word that is no part of the name
@@ -455,8 +455,11 @@ def _organisations(text: str) -> list[tuple[int, int]]:
             if word[:1].isupper() or word[:1].isdigit():
                 # "Quốc hội", "Chính phủ": a capitalised syllable's next one is the name's
                 capital = word[1:].islower()
-            elif word in _ORGANISATION_WORDS or (capital and word not in _ORGANISATION_BREAKS):
+                named = True
+            elif capital and word not in _ORGANISATION_BREAKS:
                 capital = False
+            elif word in _ORGANISATION_WORDS and not named:
+                pass  # "Ban cán sự đảng ...", not "Ban Thường vụ Thành ủy chỉ đạo"
             else:
                 break
             end = m.end() + w.end()
@@ -781,9 +784,21 @@ class _Scorer:
         self.focus_years = frozenset(_YEAR_RE.findall(profile.focus_phrase))
         # "Ai là ...?", "... là ai?": who someone is, a person (not a body: see _type)
         self.identity = bool(re.search(r"\bai (?:la|lam|giu)\b|\bla ai\b", self.question_folded))
-        # "làm việc với ai?": the one named after the same word ("... với Ban Thường vụ")
-        m = re.search(r"\b(voi|cho|cua|boi) ai\b", self.question_folded)
-        self.partner_word = m.group(1) if m else ""
+        # "làm việc với ai?": the one named after "với"; "việc" is the act a body may answer
+        # for, as "ban" is in "Ai ban hành ...?" (the answerer's alone: in the re-ranker bodies
+        # moved the right passage down for 10 Zalo questions, up for 2)
+        m = re.search(r"(\w+) (voi|cho|cua|boi) ai\b", self.question_folded)
+        self.partner_word = m.group(2) if m else ""
+        acts: tuple[str, ...] = (m.group(1),) if m else ()
+        if not m:  # "Ai (được giao) chỉ đạo ...?": the verbs after "ai"
+            m = re.search(
+                r"^(?:\w+ )?ai (?:(?:da|se|dang|duoc|bi|can|phai|co) )*(\w+)(?: (\w+))?",
+                self.question_folded,
+            )
+            acts = tuple(w for w in m.groups() if w) if m else ()
+        self.body_acts = (
+            acts if not self.identity and not ranking and not profile.person_title else ()
+        )
         # the kinds of act whose date the question asks
         acts = _FOLDED_DATED_ACT_RES if profile.folded_input else _DATED_ACT_RES
         question = self.question_folded if profile.folded_input else profile.text
@@ -1138,24 +1153,34 @@ class _Scorer:
                 ]
                 factors.append(1.0 if titled else 0.6)
                 spans = titled or spans
-            elif not spans and not q.person_title and not self.identity and not self.ranking:
-                # "làm việc với ai?": a body answers "ai" too ("... đã làm việc với Ban
-                # Thường vụ Thành ủy Hà Nội"), if less surely than a person (the answerer's
-                # alone: in the re-ranker it moved the right passage down for 10 Zalo
-                # questions, up for 2)
+            elif not spans and any(w in u.folded for w in self.body_acts):
+                # "làm việc với ai?", "Ai lãnh đạo ...?": a body answers "ai" too ("... đã làm
+                # việc với Ban Thường vụ Thành ủy Hà Nội"), if less surely than a person and
+                # only where the sentence says the act asked about (see body_acts)
                 spans = [
                     (a, b)
                     for a, b in _organisations(text)
                     if _fold(text[a:b]) not in self.question_folded
                 ]
+                if spans and self.partner_word:
+                    # the one named after the same word ("... với Ban Thường vụ")
+                    spans = [
+                        (a, b)
+                        for a, b in spans
+                        if _fold(text[max(0, a - 6) : a]).split()[-1:] == [self.partner_word]
+                    ]
+                elif spans:
+                    # "Ai ban hành ...?": the one named before the act ("Thành ủy đã ban
+                    # hành"); of two acts, before the later ("... giao Ban Thường vụ Thành ủy
+                    # chỉ đạo" for "Ai được giao chỉ đạo ...?")
+                    folded = _fold(text)
+                    at = max(
+                        (f.start() for w in self.body_acts
+                         if (f := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded))),
+                        default=-1,
+                    )  # fmt: skip
+                    spans = [sp for sp in spans if sp[1] <= at][-1:]
                 factors.append(ORGANISATION_FACTOR if spans else miss)
-            if self.partner_word and spans:
-                after = [
-                    (a, b)
-                    for a, b in spans
-                    if _fold(text[max(0, a - 6) : a]).split()[-1:] == [self.partner_word]
-                ]
-                spans = after or spans
             else:
                 factors.append(1.0 if spans else miss)
             typed.append(nearest(spans))

@@ -1077,8 +1077,11 @@ def test_a_date_asked_for_one_act_is_not_the_date_of_another(passages):
     [
         (LAM_VIEC[:250], ["Đoàn công tác số 1", "Ban Chỉ đạo Đề án Trung ương 6",
                           "Ban Thường vụ Thành ủy Hà Nội"]),
+        # name words only before the name's capitalised words: not "... Thành ủy chỉ đạo"
         ("ngày 23 và 24/11/2023, Ban Chấp hành Đảng bộ thành phố khóa XVII đã họp",
-         ["Ban Chấp hành Đảng bộ thành phố khóa XVII"]),
+         ["Ban Chấp hành Đảng bộ"]),
+        ("Ban Chấp hành giao Ban Thường vụ Thành ủy chỉ đạo các cơ quan",
+         ["Ban Chấp hành", "Ban Thường vụ Thành ủy"]),
         ("Đảng đoàn Quốc hội lãnh đạo việc sửa đổi; Ban cán sự đảng Chính phủ lãnh đạo",
          ["Đảng đoàn Quốc hội", "Ban cán sự đảng Chính phủ"]),
         ("Bộ Chính trị yêu cầu Thành ủy Hà Nội, các ban đảng", ["Bộ Chính trị", "Thành ủy Hà Nội"]),
@@ -1098,6 +1101,25 @@ def test_who_may_be_a_body_when_no_person_is_named(answerer, passages):
         "kinh phí hỗ trợ để TP Hà Nội thực hiện các dự án trọng điểm.", 0, "Hà Nội",
     )])  # fmt: skip
     assert a.direct_answer == "Đảng đoàn Quốc hội", a.text
+    # the one that does the act: before it ("Thành ủy đã ban hành"), before the later of
+    # two ("... giao Ban Thường vụ Thành ủy chỉ đạo")
+    quy_che = _passage(
+        "Thực hiện thí điểm mô hình chính quyền đô thị, Thành ủy đã ban hành hai quy chế làm "
+        "việc mẫu của Đảng ủy phường, Mặt trận Tổ quốc và các đoàn thể phường.", 0, "Hà Nội",
+    )  # fmt: skip
+    a = answerer.answer("Ai ban hành quy chế làm việc mẫu của Đảng ủy phường?", [quy_che])
+    assert a.direct_answer == "Thành ủy", a.text
+    ngan_sach = _passage(
+        "Thứ hai, về tài chính - ngân sách, Ban Chấp hành Đảng bộ thành phố giao Ban Thường vụ "
+        "Thành ủy chỉ đạo các cơ quan trong điều hành ngân sách năm 2024.", 0, "Hà Nội",
+    )  # fmt: skip
+    a = answerer.answer("Ai được giao chỉ đạo điều hành ngân sách năm 2024?", [ngan_sach])
+    assert a.direct_answer == "Ban Thường vụ Thành ủy", a.text
+    # a body in a sentence that does not say the act asked about answers nothing
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Ai phê duyệt điều hành ngân sách năm 2024?", [ngan_sach]
+    )
+    assert a.direct_answer == "", a.text
     # but who someone is, is a person: a body named is no answer
     a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
         "Ai là Chủ tịch UBND thành phố Hà Nội?",
