@@ -201,6 +201,7 @@ _ORGANISATION_WORDS = frozenset(
     "khóa số trung ương chính trị".split()
 )
 ORGANISATION_FACTOR = 0.8
+ACT_MISSING_FACTOR = 0.4
 # A date right after a document's number is the date it was issued ("Nghị quyết số
 # 15-NQ/TW ngày 30/7/2007 của Ban Chấp hành Trung ương")
 _DOCUMENT_DATE_RE = re.compile(
@@ -1181,6 +1182,9 @@ class _Scorer:
                     )  # fmt: skip
                     spans = [sp for sp in spans if sp[1] <= at][-1:]
                 factors.append(ORGANISATION_FACTOR if spans else miss)
+            elif spans and self.body_acts and not any(w in u.folded for w in self.body_acts):
+                # "Ai tổ chức Đại hội XIV?": a person the sentence names doing something else
+                factors.append(ACT_MISSING_FACTOR)
             else:
                 factors.append(1.0 if spans else miss)
             typed.append(nearest(spans))

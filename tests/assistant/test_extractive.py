@@ -1145,3 +1145,26 @@ def test_the_counted_noun_is_whole(answerer, passages):
     # two things counted in one question: both are read
     q = "Hà Nội đã xác định bao nhiêu nhiệm vụ trọng tâm và bao nhiêu khâu đột phá?"
     assert analyze_question(q).count_noun == (("nhiệm", "vụ", "trọng", "tâm"), ("khâu", "đột", "phá"))
+
+
+def test_who_did_it_is_a_person_the_sentence_says_did_it(answerer):
+    ket_luan = _passage(
+        "Ủy viên Bộ Chính trị, Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu kết luận Hội nghị "
+        "lần thứ mười bốn, Ban Chấp hành Đảng bộ thành phố khóa XVII. Ủy viên Trung ương Đảng, Phó "
+        "Bí thư Thường trực Thành ủy Hà Nội Nguyễn Thị Tuyến đã ký ban hành kết luận số "
+        "143-KL/TU, kết luận Hội nghị lần thứ mười bốn.", 0, "Hà Nội",
+    )  # fmt: skip
+    a = answerer.answer("Ai phát biểu kết luận Hội nghị lần thứ mười bốn?", [ket_luan])
+    assert a.direct_answer == "Đinh Tiến Dũng", a.text  # who spoke, not who signed
+    a = answerer.answer("Ai ký kết luận 143?", [ket_luan])
+    assert a.direct_answer == "Nguyễn Thị Tuyến", a.text
+    # a person named doing something else is no answer
+    tham_luan = _passage(
+        "Tiếp tục chương trình làm việc Đại hội đại biểu toàn quốc lần thứ XIV của Đảng, sáng "
+        "21/1, thay mặt Đảng bộ thành phố Hà Nội, đồng chí Nguyễn Văn Phong trình bày tham luận.",
+        0, "Hà Nội",
+    )  # fmt: skip
+    a = answerer.answer("Ai trình bày tham luận tại Đại hội XIV?", [tham_luan])
+    assert a.direct_answer == "Nguyễn Văn Phong", a.text
+    other = answerer.answer("Ai tổ chức Đại hội đại biểu toàn quốc lần thứ XIV?", [tham_luan])
+    assert other.confidence < 0.5 * a.confidence, (other.confidence, a.confidence)
