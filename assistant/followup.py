@@ -267,15 +267,21 @@ def is_followup(question: str) -> bool:
         return True
     tokens = _tokens(q)
     content = [t for t in tokens if _is_content(t)]
-    named = [
-        t for t in content if (t.cap and t is not tokens[0]) or t.text.isupper() or _kind(t.text)
-    ]
+    named = _named(tokens, content)
     if tokens and not named and len(content) <= 4:
         first = tokens[0].text.lower()
         openers = _FOLDED_SUBJECTLESS_OPENERS if q.isascii() else _SUBJECTLESS_OPENERS
         if first in openers:
             return True  # "Tăng bao nhiêu phần trăm?": of what was asked before
     return len(content) == 0 or (len(content) == 1 and not named)
+
+
+def _named(tokens: list[_Tok], content: list[_Tok]) -> list[_Tok]:
+    """The words of ``content`` that name something: capitalised past the first word, an
+    acronym, a year or a number."""
+    return [
+        t for t in content if (t.cap and t is not tokens[0]) or t.text.isupper() or _kind(t.text)
+    ]
 
 
 def _narrows(q: str, prev: str) -> bool:
@@ -285,7 +291,7 @@ def _narrows(q: str, prev: str) -> bool:
     content = [t for t in tokens if _is_content(t)]
     if not 1 <= len(content) <= 3 or not any(t.fold in _QUESTION_WORDS for t in tokens):
         return False
-    if any((t.cap and t is not tokens[0]) or t.text.isupper() or _kind(t.text) for t in content):
+    if _named(tokens, content):
         return False  # "Nguyễn Văn Phong là ai?": it says whom it is about
     before = {t.fold for t in _tokens(prev) if _is_content(t)}
     return any(t.fold in before for t in content)

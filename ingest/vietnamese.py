@@ -453,7 +453,7 @@ def period_at(named: Sequence[tuple[int, str]], offset: int, earlier: str = "") 
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")
 # The commonest Vietnamese family names: a person's name starts with one.
-SURNAMES = frozenset(
+_SURNAMES = frozenset(
     """
     nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trương tô
     đào lương mai cao lâm trịnh đoàn vương hà chu tạ thái phùng quách kiều lưu triệu văn
@@ -502,7 +502,7 @@ def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
             if k < skip_to:
                 offset += len(w) + 1
                 continue
-            if w.lower() in SURNAMES and len(words) - k >= 2:
+            if w.lower() in _SURNAMES and len(words) - k >= 2:
                 name_words = []
                 for x in words[k : k + 4]:
                     if not (x[:1].isupper() and (x[1:].islower() or len(x) == 1)):

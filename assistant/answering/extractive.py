@@ -137,13 +137,13 @@ _QUANTITY_BEFORE = frozenset(
     "với gồm ra nêu lên đề xuất vượt".split()
 )
 _NOT_QUANTITY_AFTER = frozenset("của và với thì là hay hoặc".split())
-# What comes before a place name: "ở", "tại", "huyện", "sân bay"...
 # An event is where something was said or decided ("trình bày tham luận ở đâu?": at the
 # congress): its name runs to the next punctuation, at most a dozen words.
 _EVENT_RE = re.compile(
     r"(?<!\w)(?:Đại hội|Hội nghị|Kỳ họp|Phiên họp|Diễn đàn|Hội thảo)(?!\w)"
     r"(?:[^\S\n]+[^\s,;:.!?()“”\"]+){1,12}"
 )
+# What comes before a place name: "ở", "tại", "huyện", "sân bay"...
 _PLACE_BEFORE_RE = re.compile(
     r"(?:\b(?:ở|tại|từ|đến|huyện|quận|xã|phường|tỉnh|thành phố|thị xã|khu vực|vùng|sân bay|"
     r"hồ|sông|phố|đường|nước)|[(:,-])\s*$",
@@ -168,19 +168,21 @@ _DATED_ACT_RES = {
     kind: re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
     for kind, words in _DATED_ACTS.items()
 }
-# The same, typed without marks: "ky" and "hop" are also "kỳ" and "hợp", so they count only
-# where they can be nothing else ("ky ngay nao", "duoc ky", "hop vao")
+# The same, typed without marks: the acts of two syllables or more fold without doubt, but
+# "ky" and "hop" are also "kỳ" and "hợp", so they count only where they can be nothing else
+# ("ky ngay nao", "duoc ky", "hop vao"; not "phoi hop")
+_WHEN_ASKED = r"(?= (?:ngay|vao|luc|khi|bao gio|hom))"
+_FOLDED_ONE_SYLLABLE_ACTS = {
+    "issuing": rf"(?:duoc|da|se) (?:ky|ki)|(?:ky|ki){_WHEN_ASKED}",
+    "meeting": rf"(?:duoc|da|se) hop|(?<!phoi )(?<!thich )(?<!ket )(?<!tong )(?<!phu )hop"
+    rf"{_WHEN_ASKED}",
+}
 _FOLDED_DATED_ACT_RES = {
     kind: re.compile(
         r"(?<!\w)(?:"
-        + "|".join(fold_diacritics(w) for w in words if " " in w)
-        + (
-            r"|(?:(?:duoc|da|se) (?:ky|ki))|(?:ky|ki)(?= (?:ngay|vao|luc|khi|bao gio|hom))"
-            if kind == "issuing"
-            else r"|(?:(?:duoc|da|se) hop)|(?<!phoi )(?<!thich )(?<!ket )(?<!tong )(?<!phu )"
-            r"hop(?= (?:ngay|vao|luc|khi|bao gio|hom))"
-            if kind == "meeting"
-            else ""
+        + "|".join(
+            [fold_diacritics(w) for w in words if " " in w]
+            + ([_FOLDED_ONE_SYLLABLE_ACTS[kind]] if kind in _FOLDED_ONE_SYLLABLE_ACTS else [])
         )
         + r")(?!\w)"
     )
@@ -701,7 +703,6 @@ class _Scorer:
         self, profile: QuestionProfile, passages: Sequence[Passage], *, ranking: bool = False
     ) -> None:
         self.q = profile
-        self.ranking = ranking
         self.passages = passages
         self.sentences, self.units = _units(passages)
         n = max(sum(len(ss) for ss in self.sentences), 1)
@@ -801,10 +802,10 @@ class _Scorer:
             acts if not self.identity and not ranking and not profile.person_title else ()
         )
         # the kinds of act whose date the question asks
-        acts = _FOLDED_DATED_ACT_RES if profile.folded_input else _DATED_ACT_RES
+        act_res = _FOLDED_DATED_ACT_RES if profile.folded_input else _DATED_ACT_RES
         question = self.question_folded if profile.folded_input else profile.text
         self.dated_acts = (
-            frozenset(k for k, r in acts.items() if r.search(question))
+            frozenset(k for k, r in act_res.items() if r.search(question))
             if "date" in profile.expects
             else frozenset()
         )
@@ -1174,12 +1175,8 @@ class _Scorer:
                     # "Ai ban hành ...?": the one named before the act ("Thành ủy đã ban
                     # hành"); of two acts, before the later ("... giao Ban Thường vụ Thành ủy
                     # chỉ đạo" for "Ai được giao chỉ đạo ...?")
-                    folded = _fold(text)
-                    at = max(
-                        (f.start() for w in self.body_acts
-                         if (f := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded))),
-                        default=-1,
-                    )  # fmt: skip
+                    words = _word_spans(_fold(text))
+                    at = max((words[w][0][0] for w in self.body_acts if w in words), default=-1)
                     spans = [sp for sp in spans if sp[1] <= at][-1:]
                 factors.append(ORGANISATION_FACTOR if spans else miss)
             elif spans and self.body_acts and not any(w in u.folded for w in self.body_acts):

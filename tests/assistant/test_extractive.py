@@ -1096,28 +1096,42 @@ def test_who_may_be_a_body_when_no_person_is_named(answerer, passages):
     assert not a.abstained, a.text
     assert a.direct_answer == "Ban Thường vụ Thành ủy Hà Nội", a.text  # after "với", as asked
     _check_citations(a)
-    a = answerer.answer("Ai lãnh đạo việc sửa đổi một số luật có liên quan?", [_passage(
-        "Trong đó, Đảng đoàn Quốc hội lãnh đạo việc sửa đổi một số luật có liên quan và bố trí "
-        "kinh phí hỗ trợ để TP Hà Nội thực hiện các dự án trọng điểm.", 0, "Hà Nội",
-    )])  # fmt: skip
-    assert a.direct_answer == "Đảng đoàn Quốc hội", a.text
-    # the one that does the act: before it ("Thành ủy đã ban hành"), before the later of
-    # two ("... giao Ban Thường vụ Thành ủy chỉ đạo")
-    quy_che = _passage(
-        "Thực hiện thí điểm mô hình chính quyền đô thị, Thành ủy đã ban hành hai quy chế làm "
-        "việc mẫu của Đảng ủy phường, Mặt trận Tổ quốc và các đoàn thể phường.", 0, "Hà Nội",
-    )  # fmt: skip
-    a = answerer.answer("Ai ban hành quy chế làm việc mẫu của Đảng ủy phường?", [quy_che])
-    assert a.direct_answer == "Thành ủy", a.text
-    ngan_sach = _passage(
-        "Thứ hai, về tài chính - ngân sách, Ban Chấp hành Đảng bộ thành phố giao Ban Thường vụ "
-        "Thành ủy chỉ đạo các cơ quan trong điều hành ngân sách năm 2024.", 0, "Hà Nội",
-    )  # fmt: skip
-    a = answerer.answer("Ai được giao chỉ đạo điều hành ngân sách năm 2024?", [ngan_sach])
-    assert a.direct_answer == "Ban Thường vụ Thành ủy", a.text
+
+
+_SUA_LUAT = (
+    "Trong đó, Đảng đoàn Quốc hội lãnh đạo việc sửa đổi một số luật có liên quan và bố trí "
+    "kinh phí hỗ trợ để TP Hà Nội thực hiện các dự án trọng điểm."
+)
+_QUY_CHE = (
+    "Thực hiện thí điểm mô hình chính quyền đô thị, Thành ủy đã ban hành hai quy chế làm "
+    "việc mẫu của Đảng ủy phường, Mặt trận Tổ quốc và các đoàn thể phường."
+)
+_NGAN_SACH = (
+    "Thứ hai, về tài chính - ngân sách, Ban Chấp hành Đảng bộ thành phố giao Ban Thường vụ "
+    "Thành ủy chỉ đạo các cơ quan trong điều hành ngân sách năm 2024."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        ("Ai lãnh đạo việc sửa đổi một số luật có liên quan?", _SUA_LUAT, "Đảng đoàn Quốc hội"),
+        # the one that does the act: before it ("Thành ủy đã ban hành"), before the later of
+        # two ("... giao Ban Thường vụ Thành ủy chỉ đạo")
+        ("Ai ban hành quy chế làm việc mẫu của Đảng ủy phường?", _QUY_CHE, "Thành ủy"),
+        ("Ai được giao chỉ đạo điều hành ngân sách năm 2024?", _NGAN_SACH,
+         "Ban Thường vụ Thành ủy"),
+    ],
+)  # fmt: skip
+def test_the_body_that_does_the_act_asked(answerer, question, text, expected):
+    a = answerer.answer(question, [_passage(text, 0, "Hà Nội")])
+    assert a.direct_answer == expected, a.text
+
+
+def test_no_body_answers_for_an_act_not_said_or_for_who_someone_is():
     # a body in a sentence that does not say the act asked about answers nothing
     a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
-        "Ai phê duyệt điều hành ngân sách năm 2024?", [ngan_sach]
+        "Ai phê duyệt điều hành ngân sách năm 2024?", [_passage(_NGAN_SACH, 0, "Hà Nội")]
     )
     assert a.direct_answer == "", a.text
     # but who someone is, is a person: a body named is no answer
