@@ -7,6 +7,7 @@ Usage::
                    [--dataset FILE] [--corpus DIR] [--out DIR] [--check] [--llm-judge]
     python -m eval zalo --path train.json [--ask] [--mode ...] [--model ...] [--limit N]
                    [--out DIR] [--check]
+    python -m eval qa --path FILE_OR_FOLDER [--withhold 0.3] [--limit N] [--out DIR] [--check]
     python -m eval --compare RUN_A RUN_B        (or: python -m eval compare RUN_A RUN_B)
 
 Exit codes: 0 done (and, with ``--check``, every threshold met); 1 a threshold
@@ -30,6 +31,7 @@ from eval.runner import (
     EvalError,
     EvalResult,
     apply_gate,
+    eval_settings,
     load_result,
     load_thresholds,
 )
@@ -129,6 +131,23 @@ def build_zalo_parser() -> argparse.ArgumentParser:
     return p
 
 
+def build_qa_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m eval qa",
+        description="Answers end to end on a public QA set (SQuAD-format file, or an ALQAC folder "
+        "with law.json and question.json): ingest its documents, ask every question, withhold a "
+        "share of the documents and ask their questions again (they must be refused); the naive "
+        "best-sentence baseline in the same run.",
+    )
+    p.add_argument("--path", type=Path, required=True, help="SQuAD JSON file or ALQAC folder")
+    p.add_argument("--name", help="suite name (default: the set's folder name)")
+    p.add_argument(
+        "--withhold", type=float, default=0.3, help="share of documents withheld (default 0.3)"
+    )
+    _common(p)
+    return p
+
+
 def _finish(result: EvalResult, args: argparse.Namespace) -> int:
     """Gate (with --check), write the report, print the summary; the exit code."""
     from eval.report import default_out_dir, gate_section, headline_table, write_report
@@ -148,6 +167,11 @@ def _finish(result: EvalResult, args: argparse.Namespace) -> int:
         from eval.zalo import summary_lines
 
         _out("\n".join(summary_lines(result)))
+        _out("")
+    if result.suite.startswith("qa-"):
+        from eval.qa_run import summary_lines as qa_summary
+
+        _out("\n".join(qa_summary(result)))
         _out("")
     _out(headline_table(result))
     for note in result.notes:
@@ -203,6 +227,25 @@ def _cmd_zalo(args: argparse.Namespace) -> int:
     return _finish(result, args)
 
 
+def _cmd_qa(args: argparse.Namespace) -> int:
+    from eval.qa_run import run_qa
+    from eval.qa_sets import load_qa_set
+
+    if not 0.0 <= args.withhold < 1.0:
+        raise EvalError("--withhold must be at least 0 and below 1")
+    qaset = load_qa_set(args.path, args.name)
+    config = EvalConfig(name=f"qa-{qaset.name}", mode=args.mode, model=args.model)
+    result = run_qa(
+        qaset,
+        eval_settings(None, config),
+        withhold=args.withhold,
+        limit=args.limit,
+        progress=not args.no_progress,
+        source=str(args.path),
+    )
+    return _finish(result, args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m eval`` and ``assistant eval``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -210,9 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = argv[1:]
     if argv[:1] == ["compare"]:  # `python -m eval compare A B` = `--compare A B`
         argv = ["--compare", *argv[1:]]
-    zalo = bool(argv) and argv[0] == "zalo"
-    parser = build_zalo_parser() if zalo else build_parser()
-    args = parser.parse_args(argv[1:] if zalo else argv)
+    sub = argv[0] if argv and argv[0] in ("zalo", "qa") else ""
+    zalo = sub == "zalo"
+    parser = {"zalo": build_zalo_parser, "qa": build_qa_parser}.get(sub, build_parser)()
+    args = parser.parse_args(argv[1:] if sub else argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -226,8 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vectorstore.errors import StoreError
 
     try:
-        if not zalo and args.compare:
+        if not sub and args.compare:
             return _cmd_compare(args.compare)
+        if sub == "qa":
+            return _cmd_qa(args)
         return _cmd_zalo(args) if zalo else _cmd_run(args)
     except (EvalError, DatasetError, AssistantError, StoreError) as e:
         _err(f"error: {e}")
