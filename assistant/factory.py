@@ -56,6 +56,10 @@ def build_answerer(settings: Settings) -> Answerer:
         from assistant.answering.llm import LLMAnswerer
 
         return LLMAnswerer.from_settings(settings.answer)
+    if settings.answer.mode == "learned":
+        from assistant.answering.evidence_answerer import EvidenceAnswerer
+
+        return EvidenceAnswerer.from_settings(settings.answer)
     from assistant.answering.extractive import ExtractiveAnswerer
 
     return ExtractiveAnswerer.from_settings(settings.answer)
@@ -68,7 +72,13 @@ def build_reranker(settings: Settings) -> Reranker | None:
         return None
     from assistant.rerank import EvidenceReranker
 
-    return EvidenceReranker(weight=r.rerank_weight, depth=r.rerank_depth)
+    support = None
+    if settings.answer.mode == "learned":
+        from assistant.answering.evidence import EvidenceScorer
+
+        model = settings.answer.evidence_model
+        support = lambda q, ps: EvidenceScorer.from_path(model).score(q, ps).passage_support()  # noqa: E731
+    return EvidenceReranker(weight=r.rerank_weight, depth=r.rerank_depth, support=support)
 
 
 def build_components(

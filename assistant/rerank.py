@@ -8,6 +8,10 @@ asked for (a date for "ngày nào", a number for "bao nhiêu", a person for
 "ai"), and the question's years, numbers and names. Both signals are z-scored
 over the candidates and blended with ``weight`` on the evidence side.
 
+The evidence is the answerer's: the extractive answerer's sentence support by
+default, or, in answer mode 'learned', each passage's best sentence probability
+under the learned evidence scorer (``support=``, wired by the factory).
+
 It runs on the CPU in pure Python (no model): about 6 to 9 ms for 15 passages on
 2 cores. Its weight and depth were chosen on the bundled evaluation set and
 checked on the Zalo benchmark; the ablation in ``docs/retrieval.md`` shows
@@ -17,10 +21,9 @@ what it adds on both.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from assistant.answering.extractive import passage_support
 from assistant.types import Passage
 from vectorstore.index import zscores
 
@@ -53,13 +56,20 @@ class EvidenceReranker:
 
     name = "evidence"
 
-    def __init__(self, weight: float = 0.4, depth: int = 15) -> None:
+    def __init__(
+        self,
+        weight: float = 0.4,
+        depth: int = 15,
+        *,
+        support: Callable[[str, Sequence[Passage]], list[float]] | None = None,
+    ) -> None:
         if not 0.0 <= weight <= 1.0:
             raise ValueError("rerank weight must be between 0 and 1")
         if depth < 2:
             raise ValueError("rerank depth must be at least 2")
         self.weight = weight
         self.depth = depth
+        self._support = support  # None: the extractive answerer's sentence support
 
     def rerank(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
         """``passages`` re-ordered; each keeps its first-stage score as ``fused_score``.
@@ -69,7 +79,11 @@ class EvidenceReranker:
         """
         if len(passages) < 2 or self.weight == 0.0:
             return list(passages)
-        support = passage_support(question, passages)
+        if self._support is None:
+            from assistant.answering.extractive import passage_support
+
+            self._support = passage_support
+        support = self._support(question, passages)
         fused = zscores([p.score for p in passages])
         evidence = zscores(support)
         blended = [

@@ -147,10 +147,12 @@ class ChromaSettings(BaseModel):
 class AnswerSettings(BaseModel):
     """How answers are produced."""
 
-    mode: Literal["extractive", "llm"] = Field(
+    mode: Literal["extractive", "learned", "llm"] = Field(
         "extractive",
         description="'extractive' composes answers from retrieved sentences, offline; "
-        "'llm' uses an OpenAI-compatible chat model.",
+        "'learned' does too, choosing them with the evidence scorer whose weights are learned "
+        "from public Vietnamese QA data (python -m eval.train_scorer; experimental, see "
+        "assistant/answering/MODEL_CARD.md); 'llm' uses an OpenAI-compatible chat model.",
     )
     abstain_threshold: float = Field(
         0.2600,
@@ -159,6 +161,18 @@ class AnswerSettings(BaseModel):
         description="Minimum confidence (0..1) for an extractive answer; below it the "
         "assistant says it did not find the information. Calibrated on the gold set by "
         "'python -m assistant.answering.calibrate' (evidence in eval/calibration.json).",
+    )
+    evidence_model: Path | None = Field(
+        None,
+        description="mode 'learned': the evidence scorer's weights (JSON written by python -m "
+        "eval.train_scorer); unset: assistant/answering/evidence_model.json, shipped.",
+    )
+    evidence_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="mode 'learned': minimum probability that the best sentence holds the "
+        "answer; unset: the threshold chosen with the model on public dev data.",
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer.")
     context_passages: int = Field(

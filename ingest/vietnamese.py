@@ -518,3 +518,23 @@ def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
                     break
             offset += len(w) + 1
     return spans
+
+
+def name_runs(text: str) -> list[tuple[int, int]]:
+    """Runs of capitalised words that name something. A sentence's first word is
+    capitalised anyway: alone it is a name only when it is no Vietnamese syllable
+    ("Oracle") or has capitals inside ("NBA", "PAR-Index").
+
+    >>> t = "Năm 2023 Oracle và La Mã"
+    >>> [t[s:e] for s, e in name_runs(t)], name_runs("Oracle bán gì")
+    (['Oracle', 'La Mã'], [(0, 6)])
+    """
+    out = []
+    for s, e in capitalised_runs(text):
+        run = text[s:e]
+        first = s == 0 or text[:s].rstrip()[-1:] in ".!?:;\n\"“("
+        if first and " " not in run:
+            if is_vietnamese_syllable(run) and not any(ch.isupper() for ch in run[1:]):
+                continue
+        out.append((s, e))
+    return out
