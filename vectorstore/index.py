@@ -353,7 +353,7 @@ class DocumentIndex:
             return len(doomed)
 
     def reset(self) -> None:
-        """Drop every chunk and source (rebuild)."""
+        """Drop every chunk and source (rebuild), whatever model built them."""
         with self._write_guard():
             self.store.reset()
             self._invalidate()

@@ -94,7 +94,15 @@ class VectorStore(ABC):
 
     @abstractmethod
     def reset(self) -> None:
-        """Drop everything (used by rebuild with another embedding model)."""
+        """Drop everything (used by rebuild with another embedding model).
+
+        Works whatever model built the store: a rebuild is how a mismatch is mended.
+        """
+
+    def recorded_manifest(self) -> dict[str, dict[str, Any]]:
+        """:meth:`manifest`, readable whatever embedding model built the store
+        (a rebuild reads which sources to re-read before it drops them)."""
+        return self.manifest()
 
 
 # --------------------------------------------------------------------- filters
@@ -272,12 +280,11 @@ class ChromaStore(VectorStore):
         scheme = "https" if self._ssl else "http"
         return f"{scheme}://{self._host}:{self._port}"
 
-    def _connect(self) -> None:
-        if self._chunks is not None:
-            return
+    def _open_client(self):
+        """The Chroma client, created on first use (no collection is opened)."""
         with self._lock:
-            if self._chunks is not None:
-                return
+            if self._client is not None:
+                return self._client
             try:
                 import chromadb
                 from chromadb.config import Settings as ChromaClientSettings
@@ -297,6 +304,16 @@ class ChromaStore(VectorStore):
                     client.heartbeat()
             except Exception as e:
                 raise StoreError(f"cannot open the Chroma store at {self.location}: {e}") from e
+            self._client = client
+            return client
+
+    def _connect(self) -> None:
+        if self._chunks is not None:
+            return
+        with self._lock:
+            if self._chunks is not None:
+                return
+            client = self._open_client()
             chunks = client.get_or_create_collection(
                 self.collection_name,
                 configuration={"hnsw": {"space": "cosine"}},
@@ -317,7 +334,7 @@ class ChromaStore(VectorStore):
                 )
             if recorded != self._configured_model:
                 chunks.modify(metadata={MODEL_KEY: self._configured_model})
-            self._client, self._sources, self._chunks = client, sources, chunks
+            self._sources, self._chunks = sources, chunks
 
     @property
     def embedding_model(self) -> str:  # type: ignore[override]
@@ -418,8 +435,16 @@ class ChromaStore(VectorStore):
     # -- manifest ---------------------------------------------------------------
     def manifest(self) -> dict[str, dict[str, Any]]:
         self._connect()
-        res = self._sources.get(include=["metadatas"])
-        return {m["source"]: dict(m) for m in res["metadatas"] if m and "source" in m}
+        return _manifest_of(self._sources)
+
+    def recorded_manifest(self) -> dict[str, dict[str, Any]]:
+        """The manifest without the embedding-model check (nothing is created)."""
+        client = self._open_client()
+        try:
+            sources = client.get_collection(f"{self.collection_name}__sources")
+        except Exception:  # noqa: BLE001 - no such collection: nothing recorded
+            return {}
+        return _manifest_of(sources)
 
     def set_manifest(self, source, record) -> None:
         self._connect()
@@ -431,15 +456,22 @@ class ChromaStore(VectorStore):
         self._sources.delete(ids=[_source_id(source)])
 
     def reset(self) -> None:
-        self._connect()
+        # not _connect(): it refuses a store built with another model, which is
+        # exactly the store a rebuild must drop
         with self._lock:
+            client = self._open_client()
             for name in (self.collection_name, f"{self.collection_name}__sources"):
                 try:
-                    self._client.delete_collection(name)
+                    client.delete_collection(name)
                 except Exception:  # noqa: BLE001 - absent is fine
                     log.debug("collection %s not present", name)
             self._chunks = self._sources = None
         self._connect()
+
+
+def _manifest_of(sources) -> dict[str, dict[str, Any]]:
+    res = sources.get(include=["metadatas"])
+    return {m["source"]: dict(m) for m in res["metadatas"] if m and "source" in m}
 
 
 def _source_id(source: str) -> str:
