@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import threading
@@ -48,6 +49,9 @@ MAX_QUESTION_CHARS = 2000
 #: so the model sees full batches; each article is still switched on its own
 INGEST_GROUP_FILES = 16
 INGEST_GROUP_CHUNKS = 256
+
+#: in the data dir while a rebuild has sources left to re-read (JSON list of sources)
+REBUILD_PENDING_FILE = "rebuild-pending.json"
 
 
 @dataclass(frozen=True)
@@ -125,12 +129,57 @@ class Assistant:
         Unchanged files are skipped, changed files replace their old chunks,
         files removed from an ingested folder are removed from the index, and a
         file that cannot be read is reported in ``failed`` while the rest go in.
+
+        ``rebuild=True`` drops the index (whatever embedding model built it) and
+        re-reads every indexed source file that still exists, plus ``paths``;
+        sources whose file is gone are listed in ``removed``. The list of
+        sources to re-read is kept in the data dir until the rebuild is done, so
+        an interrupted rebuild is finished by the next ingest.
         """
         c = self.components
         paths = [Path(p) for p in paths]
         report = IngestReport()
+        pending = self._pending_rebuild()
         if rebuild:
+            pending = sorted(set(pending) | set(c.index.recorded_sources()))
+            self._save_pending_rebuild(pending)
             c.index.reset()
+        for source in pending:
+            if Path(source).is_file():
+                paths.append(Path(source))
+            else:
+                report.removed.append(source)
+                log.warning("rebuild: %s no longer exists; dropped from the index", source)
+        self._ingest_files(paths, progress, report)
+        if pending:
+            self._pending_rebuild_file.unlink(missing_ok=True)
+        log.info("ingest: %s", report.summary())
+        return report
+
+    @property
+    def _pending_rebuild_file(self) -> Path:
+        return self.settings.data_dir / REBUILD_PENDING_FILE
+
+    def _pending_rebuild(self) -> list[str]:
+        """Sources an interrupted rebuild had still to re-read ([] when none)."""
+        try:
+            data = json.loads(self._pending_rebuild_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as e:
+            log.warning("ignoring unreadable %s: %s", self._pending_rebuild_file, e)
+            return []
+        return [str(s) for s in data] if isinstance(data, list) else []
+
+    def _save_pending_rebuild(self, sources: list[str]) -> None:
+        path = self._pending_rebuild_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _ingest_files(self, paths: list[Path], progress: bool | Progress, report: IngestReport) -> None:
+        c = self.components
         files, failures = discover_files(paths)
         report.failed.update(failures)
         bar = _progress_bar(len(files), progress)
@@ -174,8 +223,6 @@ class Assistant:
             bar(done, path.name)
         flush()
         report.merge(self._remove_vanished(paths))
-        log.info("ingest: %s", report.summary())
-        return report
 
     def ensure_corpus(
         self, corpus: str | os.PathLike[str] | None = None, *, progress: bool | Progress = False

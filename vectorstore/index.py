@@ -358,6 +358,10 @@ class DocumentIndex:
             self.store.reset()
             self._invalidate()
 
+    def recorded_sources(self) -> list[str]:
+        """The sources the store lists, whatever embedding model built it."""
+        return sorted(self.store.recorded_manifest())
+
     # ------------------------------------------------------------------- reads
     def _invalidate(self) -> None:
         with self._mlock:
