@@ -135,24 +135,28 @@ class Assistant:
         sources whose file is gone are listed in ``removed``. The list of
         sources to re-read is kept in the data dir until the rebuild is done, so
         an interrupted rebuild is finished by the next ingest.
+
+        The store's writer lock is held for the whole ingest: a second writer
+        waits for all of it, or gives up having changed nothing.
         """
         c = self.components
         paths = [Path(p) for p in paths]
         report = IngestReport()
-        pending = self._pending_rebuild()
-        if rebuild:
-            pending = sorted(set(pending) | set(c.index.recorded_sources()))
-            self._save_pending_rebuild(pending)
-            c.index.reset()
-        for source in pending:
-            if Path(source).is_file():
-                paths.append(Path(source))
-            else:
-                report.removed.append(source)
-                log.warning("rebuild: %s no longer exists; dropped from the index", source)
-        self._ingest_files(paths, progress, report)
-        if pending:
-            self._pending_rebuild_file.unlink(missing_ok=True)
+        with c.index.writing():
+            pending = self._pending_rebuild()
+            if rebuild:
+                pending = sorted(set(pending) | set(c.index.recorded_sources()))
+                self._save_pending_rebuild(pending)
+                c.index.reset()
+            for source in pending:
+                if Path(source).is_file():
+                    paths.append(Path(source))
+                else:
+                    report.removed.append(source)
+                    log.warning("rebuild: %s no longer exists; dropped from the index", source)
+            self._ingest_files(paths, progress, report)
+            if pending:
+                self._pending_rebuild_file.unlink(missing_ok=True)
         log.info("ingest: %s", report.summary())
         return report
 

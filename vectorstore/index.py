@@ -17,6 +17,7 @@ without diacritics leans on the folded lexical side.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -257,9 +258,9 @@ class DocumentIndex:
         self._chunks = _ChunkCache()
 
     # ------------------------------------------------------------------ writes
-    def _write_guard(self):
-        import contextlib
-
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the writer lock (if any) around several writes: a whole ingest
+        takes it once, so a second writer waits for all of it or changes nothing."""
         return self.lock.hold() if self.lock is not None else contextlib.nullcontext()
 
     def write_article(self, article: Document, chunks: list[Document]) -> WriteResult:
@@ -269,7 +270,7 @@ class DocumentIndex:
     def write_articles(self, items: list[tuple[Document, list[Document]]]) -> list[WriteResult]:
         """Write several articles: their new chunks are embedded together (full
         batches), then each article is switched to its new version on its own."""
-        with self._write_guard():
+        with self.writing():
             manifest = self.store.manifest()
             results: list[WriteResult | None] = [None] * len(items)
             pending = []
@@ -344,7 +345,7 @@ class DocumentIndex:
 
     def delete_source(self, source: str) -> int:
         """Remove a source and its chunks; returns the number of chunks removed."""
-        with self._write_guard():
+        with self.writing():
             self.store.delete_manifest(source)
             doomed = self.store.get(where={"source": source})
             if doomed:
@@ -354,7 +355,7 @@ class DocumentIndex:
 
     def reset(self) -> None:
         """Drop every chunk and source (rebuild), whatever model built them."""
-        with self._write_guard():
+        with self.writing():
             self.store.reset()
             self._invalidate()
 
