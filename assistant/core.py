@@ -44,6 +44,8 @@ Progress = Callable[[int, int, str], None]
 HistoryLike = Sequence[Turn | dict[str, str] | tuple[str, str]] | None
 
 MAX_QUESTION_CHARS = 2000
+#: a question needs this many letters or digits to be searched for ("GDP" is enough, "ổ" is not)
+MIN_QUESTION_ALNUM = 2
 
 #: ingest embeds the new chunks of up to this many files (or chunks) together,
 #: so the model sees full batches; each article is still switched on its own
@@ -376,7 +378,11 @@ class Assistant:
 
 
 def check_question(question: str) -> str:
-    """Validate a user question; raises ``AssistantError`` with a clear message."""
+    """Validate a user question; raises ``AssistantError`` with a clear message.
+
+    >>> check_question("  GDP  ")
+    'GDP'
+    """
     if not isinstance(question, str):
         raise AssistantError("The question must be text.")
     q = nfc(question).strip()
@@ -387,10 +393,18 @@ def check_question(question: str) -> str:
             f"Câu hỏi quá dài ({len(q)} ký tự; tối đa {MAX_QUESTION_CHARS}). "
             f"(The question is too long: {len(q)} characters, at most {MAX_QUESTION_CHARS}.)"
         )
-    if not any(ch.isalnum() for ch in q):
+    searchable = sum(ch.isalnum() for ch in q)
+    if not searchable:
         raise AssistantError(
             "Câu hỏi không có chữ hay số nào. Hãy hỏi bằng lời. "
             "(The question has no letters or digits.)"
+        )
+    if searchable < MIN_QUESTION_ALNUM:
+        raise AssistantError(
+            "Câu hỏi quá ngắn, không đủ để tìm. Hãy hỏi cụ thể hơn, ví dụ: "
+            "\"Hà Nội tăng trưởng bao nhiêu?\" "
+            f"(The question is too short to search for: fewer than {MIN_QUESTION_ALNUM} "
+            "letters or digits.)"
         )
     return q
 

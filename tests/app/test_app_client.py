@@ -104,6 +104,7 @@ def test_retrieve_returns_ranked_passages(client):
         (("   ", [], 3), "trống"),
         ((QUESTION, [], 0), "k phải"),
         ((QUESTION, [], 99), "k phải"),
+        (("x", [], 3), "quá ngắn"),
     ],
 )
 def test_user_errors_come_back_as_messages(client, args, message):
