@@ -46,6 +46,9 @@ HistoryLike = Sequence[Turn | dict[str, str] | tuple[str, str]] | None
 MAX_QUESTION_CHARS = 2000
 #: a question needs this many letters or digits to be searched for ("GDP" is enough, "ổ" is not)
 MIN_QUESTION_ALNUM = 2
+#: history limits when no settings are at hand (``Settings.history`` has the same defaults)
+DEFAULT_HISTORY_TURNS = 8
+DEFAULT_HISTORY_TURN_CHARS = 2000
 
 #: ingest embeds the new chunks of up to this many files (or chunks) together,
 #: so the model sees full batches; each article is still switched on its own
@@ -346,10 +349,15 @@ class Assistant:
 
     def search_query(self, question: str, history: HistoryLike = None) -> str:
         """The stand-alone query a (follow-up) question is retrieved with."""
-        turns = normalize_history(history)
+        turns = self._history(history)
         if not turns:
             return nfc(question)
         return self.answerer.search_query(nfc(question), turns)
+
+    def _history(self, history: HistoryLike) -> list[Turn]:
+        """``history`` as turns, within ``settings.history`` limits."""
+        h = self.settings.history
+        return normalize_history(history, max_turns=h.max_turns, max_chars=h.max_turn_chars)
 
     def as_retriever(self, k: int | None = None, **search: Any) -> BaseRetriever:
         """This assistant as a LangChain ``BaseRetriever``."""
@@ -363,7 +371,7 @@ class Assistant:
     ) -> Iterator[AnswerEvent]:
         """Stream the answer: text deltas, then a final event with the ``Answer``."""
         question = check_question(question)
-        turns = normalize_history(history)
+        turns = self._history(history)
         passages = self.retrieve(question, k or self.settings.answer.context_passages, history=turns)
         yield from self.answerer.stream(question, passages, history=turns)
 
@@ -409,18 +417,38 @@ def check_question(question: str) -> str:
     return q
 
 
-def normalize_history(history: HistoryLike) -> list[Turn]:
-    """Accept Turns, {"question","answer"} dicts, or (question, answer) pairs."""
+def _turn_text(value: Any, max_chars: int) -> str:
+    """A history field as text, cut to ``max_chars``."""
+    return ("" if value is None else str(value))[:max_chars]
+
+
+def normalize_history(
+    history: HistoryLike,
+    *,
+    max_turns: int = DEFAULT_HISTORY_TURNS,
+    max_chars: int = DEFAULT_HISTORY_TURN_CHARS,
+) -> list[Turn]:
+    """Accept Turns, {"question","answer"} dicts, or (question, answer) pairs.
+
+    Keeps the last ``max_turns`` turns with a question, each question and
+    answer cut to ``max_chars`` characters: a follow-up needs the recent
+    conversation, and a history of any size must not cost more than that.
+
+    >>> normalize_history([("Ai ký?", "Bà Tuyến"), {"question": "Khi nào?"}])
+    [Turn(question='Ai ký?', answer='Bà Tuyến'), Turn(question='Khi nào?', answer='')]
+    """
     turns: list[Turn] = []
     for item in history or ():
         if isinstance(item, Turn):
-            turns.append(item)
+            q, a = item.question, item.answer
         elif isinstance(item, dict):
-            turns.append(Turn(str(item.get("question", "")), str(item.get("answer", ""))))
+            q, a = item.get("question", ""), item.get("answer", "")
         else:
             q, a = item
-            turns.append(Turn(str(q), str(a or "")))
-    return [t for t in turns if t.question.strip()]
+        turn = Turn(_turn_text(q, max_chars), _turn_text(a, max_chars))
+        if turn.question.strip():
+            turns.append(turn)
+    return turns[-max_turns:] if max_turns > 0 else []
 
 
 def _progress_bar(total: int, progress: bool | Progress) -> Callable[[int, str], None]:
