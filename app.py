@@ -58,7 +58,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.core import Assistant
+from assistant.core import Assistant, check_k
 from assistant.feedback import FeedbackLog, citation_records, feedback_record
 from assistant.settings import Settings
 from assistant.types import Answer, AssistantError
@@ -352,9 +352,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         """Answer a question; history is a list of {"question", "answer"} of earlier turns."""
         import json
 
-        if isinstance(history, str):
-            history = json.loads(history) if history.strip() else []
         try:
+            if isinstance(history, str):
+                try:
+                    history = json.loads(history) if history.strip() else []
+                except ValueError:
+                    raise AssistantError(
+                        "Lịch sử hội thoại không phải JSON hợp lệ. (The history is not valid JSON.)"
+                    ) from None
             answer = assistant.ask(question, history or [], k=_api_k(k, answer_k))
         except AssistantError as e:
             raise gr.Error(str(e)) from None
@@ -379,11 +384,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         except AssistantError as e:
             raise gr.Error(str(e)) from None
 
-    def _api_k(k: int | None, default: int = default_k) -> int:
-        k = default if k is None else int(k)
-        if not 1 <= k <= MAX_API_K:
-            raise gr.Error(f"k phải từ 1 đến {MAX_API_K}. (k must be between 1 and {MAX_API_K}.)")
-        return k
+    def _api_k(k: Any, default: int = default_k) -> int:
+        try:
+            return check_k(default if k is None else k, high=MAX_API_K)
+        except AssistantError as e:
+            raise gr.Error(str(e)) from None
 
     # --------------------------------------------------------------- layout
     with gr.Blocks(title="Trợ lý hỏi đáp tài liệu", analytics_enabled=False) as demo:

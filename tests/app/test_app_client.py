@@ -105,6 +105,10 @@ def test_retrieve_returns_ranked_passages(client):
         ((QUESTION, [], 0), "k phải"),
         ((QUESTION, [], 99), "k phải"),
         (("x", [], 3), "quá ngắn"),
+        ((QUESTION, [], "abc"), "k phải"),
+        ((QUESTION, "{không phải json", 3), "không phải JSON"),
+        ((QUESTION, [1, 2], 3), "Lịch sử hội thoại không hợp lệ"),
+        ((QUESTION, {"question": "a"}, 3), "Lịch sử hội thoại không hợp lệ"),
     ],
 )
 def test_user_errors_come_back_as_messages(client, args, message):

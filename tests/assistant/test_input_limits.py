@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Assistant, AssistantError, Settings
 from assistant.answering.base import Answerer, AnswerEvent, Turn
+from assistant.cli import main
 from assistant.core import check_question, normalize_history
 from assistant.types import Answer, Passage
 
@@ -64,6 +65,20 @@ def test_the_answerer_sees_the_history_within_the_settings_limits(bot, answerer)
         assert all(len(t.answer) <= limits.max_turn_chars for t in seen)
 
 
+@pytest.mark.parametrize(
+    "history,needle",
+    [
+        ("Hà Nội là gì?", "không hợp lệ"),  # a string, not a list of turns
+        ({"question": "Hà Nội?", "answer": "Thủ đô"}, "không hợp lệ"),  # one turn, not a list
+        ([1, 2], "không hợp lệ"),
+        ([("chỉ câu hỏi",)], "không hợp lệ"),
+    ],
+)
+def test_a_malformed_history_gets_a_clear_message(bot, history, needle):
+    with pytest.raises(AssistantError, match=needle):
+        bot.ask("Hà Nội tháo gỡ những điểm nghẽn nào?", history)
+
+
 def test_odd_but_readable_turns_are_kept(bot, answerer):
     bot.ask("Còn quy hoạch?", [["Điểm nghẽn là gì?", None], {"question": 2024, "answer": 5}])
     assert answerer.histories[-1] == [Turn("Điểm nghẽn là gì?", ""), Turn("2024", "5")]
@@ -79,3 +94,27 @@ def test_a_question_with_too_little_to_search_for_is_refused(bot, question):
 @pytest.mark.parametrize("question", ["GDP", "PAR-Index", "Ai?", "5G"])
 def test_short_real_queries_still_work(question):
     assert check_question(question) == question
+
+
+def test_a_question_with_a_lone_surrogate_gets_a_clear_message(bot):
+    with pytest.raises(AssistantError, match="không hợp lệ.*UTF-8"):
+        bot.ask("Hà Nội tăng trưởng \ud800 bao nhiêu?")
+
+
+def test_invalid_utf8_on_the_command_line_is_one_clear_line(tmp_path, capsys):
+    # Python hands undecodable argv bytes over as lone surrogates (surrogateescape)
+    question = b"H\xe0 N\xf4i t\xe2ng tr\xfd\xf4ng".decode("utf-8", "surrogateescape")
+    code = main(["ask", "--data-dir", str(tmp_path / "kb"), "--model", "fake", question])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: ") and "UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("k", ["abc", -1, 101, 2.5, True])
+def test_a_bad_k_gets_a_clear_message(bot, k):
+    with pytest.raises(AssistantError, match="k phải"):
+        bot.retrieve("Hà Nội tháo gỡ những điểm nghẽn nào?", k=k)
+
+
+def test_k_as_a_numeric_string_is_accepted(bot):
+    assert len(bot.retrieve("Hà Nội tháo gỡ những điểm nghẽn nào?", k="2")) == 2
