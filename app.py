@@ -81,7 +81,9 @@ from assistant.ui_format import (
     sources_table,
     upload_destination,
     upload_rejection,
+    user_error_message,
 )
+from vectorstore.errors import StoreError
 
 log = logging.getLogger("assistant.app")
 
@@ -283,8 +285,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             if final is None:
                 raise RuntimeError("the answerer ended without an answer")
             turn = _turn(question, final, _MODES.get(mode, "extractive"), k)
-        except AssistantError as e:
-            turn = _error_turn(question, str(e))
+        except (AssistantError, StoreError) as e:
+            turn = _error_turn(question, user_error_message(e))
         except Exception:
             log.exception("answering %r failed", question)
             turn = _error_turn(question, UNEXPECTED_ERROR)
@@ -324,7 +326,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         gr.Info("Cảm ơn bạn đã đánh giá câu trả lời!")
 
     def documents_view() -> tuple:
-        sources = assistant.sources()
+        try:
+            sources = assistant.sources()
+        except StoreError as e:
+            gr.Warning(user_error_message(e))
+            sources = []
         table = {"headers": SOURCES_TABLE_HEADERS, "data": sources_table(sources)}
         return table, gr.Dropdown(choices=source_choices(sources), value=None)
 
@@ -340,8 +346,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
         try:
             removed = session.delete(source)
-        except AssistantError as e:
-            return format_error_markdown(str(e)), *documents_view()
+        except (AssistantError, StoreError) as e:
+            return format_error_markdown(user_error_message(e)), *documents_view()
         name = escape_markdown(file_name_of(source))
         return f"🗑️ Đã xoá tài liệu {name} ({removed} đoạn).", *documents_view()
 
@@ -361,28 +367,31 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         "Lịch sử hội thoại không phải JSON hợp lệ. (The history is not valid JSON.)"
                     ) from None
             answer = assistant.ask(question, history or [], k=_api_k(k, answer_k))
-        except AssistantError as e:
-            raise gr.Error(str(e)) from None
+        except (AssistantError, StoreError) as e:
+            raise gr.Error(user_error_message(e)) from None
         return answer.text, citations_json(answer), answer.abstained
 
     def retrieve(question: str, k: int = default_k) -> list[dict]:
         """The passages retrieved for a question, best first."""
         try:
             return passages_json(assistant.retrieve(question, _api_k(k)))
-        except AssistantError as e:
-            raise gr.Error(str(e)) from None
+        except (AssistantError, StoreError) as e:
+            raise gr.Error(user_error_message(e)) from None
 
     def list_sources() -> list[dict]:
         """The indexed articles."""
-        return [dict(s.__dict__) for s in assistant.sources()]
+        try:
+            return [dict(s.__dict__) for s in assistant.sources()]
+        except StoreError as e:
+            raise gr.Error(user_error_message(e)) from None
 
     def delete_source(source: str) -> dict:
         """Remove an article (full source path, file name or title) from the index."""
         try:
             resolved = assistant.resolve_source(source)
             return {"source": resolved, "chunks_removed": session.delete(resolved)}
-        except AssistantError as e:
-            raise gr.Error(str(e)) from None
+        except (AssistantError, StoreError) as e:
+            raise gr.Error(user_error_message(e)) from None
 
     def _api_k(k: Any, default: int = default_k) -> int:
         try:
@@ -589,8 +598,9 @@ def ingest_uploads(
         log.exception("upload failed")
         for dest in accepted:
             _restore(dest, backups.get(dest))
+        why = user_error_message(e) if isinstance(e, StoreError) else e
         rejected.update(
-            {d.name: f"lỗi khi nạp, đã huỷ ({e})" for d in accepted if d.name not in rejected}
+            {d.name: f"lỗi khi nạp, đã huỷ ({why})" for d in accepted if d.name not in rejected}
         )
         report = None
     finally:

@@ -92,6 +92,32 @@ def format_error_markdown(message: str) -> str:
     return f"⚠️ {escape_markdown(message)}"
 
 
+def user_error_message(error: Exception) -> str:
+    """The message a user reads for a domain or store error (Vietnamese, then the detail).
+
+    >>> from vectorstore.errors import StoreError
+    >>> user_error_message(StoreError("cannot open the Chroma store at http://h:8000"))
+    'Không kết nối được kho dữ liệu (Chroma): ... (cannot open the Chroma store at http://h:8000)'
+    """
+    from vectorstore.errors import EmbeddingModelMismatch, StoreError, StoreLocked
+
+    if not isinstance(error, StoreError):
+        return str(error)
+    if isinstance(error, StoreLocked):
+        vi = "Một tiến trình khác đang ghi vào kho dữ liệu; hãy thử lại sau ít phút."
+    elif isinstance(error, EmbeddingModelMismatch):
+        vi = (
+            "Kho dữ liệu được xây bằng một mô hình nhúng khác; cần nạp lại kho "
+            "(assistant ingest --rebuild)."
+        )
+    else:
+        vi = (
+            "Không kết nối được kho dữ liệu (Chroma): chưa thể hỏi đáp hay xem tài liệu. "
+            "Hãy kiểm tra máy chủ Chroma rồi thử lại."
+        )
+    return f"{vi} ({error})"
+
+
 def format_question_markdown(question: str) -> str:
     """The user's own message, shown as typed."""
     return escape_markdown(question)
