@@ -666,6 +666,11 @@ def extract_pdf(data: bytes) -> LoadedFile:
             unreadable += 1
             log.warning("PDF page %d unreadable: %s", number, _reason(e))
             continue
+        if _looks_split(raw):
+            try:
+                raw = join_split_syllables(raw, page.extract_text(extraction_mode="layout") or "")
+            except Exception as e:  # the plain text stays
+                log.debug("PDF page %d: layout extraction failed: %s", number, _reason(e))
         page_text = _reflow_pdf_page(nfc(raw))
         if page_text:
             texts.append(page_text)
@@ -678,9 +683,51 @@ def extract_pdf(data: bytes) -> LoadedFile:
         title = _squash(str((reader.metadata or {}).get("/Title", "") or ""))
     except Exception as e:
         log.debug("unreadable PDF metadata: %s", e)
-    if re.search(r"\.(docx?|pdf|odt|rtf)$|^Microsoft Word -|^untitled$", title, re.I):
+    if re.search(r"\.(docx?|pdf|odt|rtf|html?|txt|md)$|^Microsoft Word -|^untitled$", title, re.I):
         title = ""  # a file name, not a title
     return LoadedFile(text="\n\n".join(texts), kind="pdf", title=nfc(title))
+
+
+def _looks_split(text: str) -> bool:
+    """Many lone accented letters between spaces ("Ki ể m th ử"): the PDF placed
+    syllables in pieces (Chromium does, one text object per font run)."""
+    tokens = text.split()
+    lone = sum(1 for t in tokens if len(t) == 1 and t.isalpha() and not t.isascii())
+    return lone >= 2 and lone >= 0.05 * len(tokens)
+
+
+def join_split_syllables(plain: str, layout: str) -> str:
+    """``plain`` without the spaces that ``layout`` does not have.
+
+    pypdf's plain extraction puts a space between text objects, which splits
+    the syllables of a PDF that draws each font run as its own object; its
+    layout mode places characters by their positions, but also sets columns
+    side by side. Where both give the same characters in the same order, the
+    spaces inside a line come from the layout; the line breaks stay plain's.
+    Otherwise (columns, other orders) ``plain`` is returned as it is.
+
+    >>> join_split_syllables("Ki ể m th ử  ở  Hà N ộ i", "Kiểm thử ở Hà Nội")
+    'Kiểm thử  ở  Hà Nội'
+    """
+    if re.sub(r"\s+", "", plain) != re.sub(r"\s+", "", layout):
+        return plain
+    gaps: set[int] = set()  # after how many non-space characters layout has a space
+    seen = 0
+    for ch in layout:
+        if ch.isspace():
+            gaps.add(seen)
+        else:
+            seen += 1
+    out: list[str] = []
+    seen = 0
+    for m in re.finditer(r"\s+|\S+", plain):
+        piece = m.group()
+        if not piece[0].isspace():
+            seen += len(piece)
+            out.append(piece)
+        elif seen in gaps or "\n" in piece:
+            out.append(piece)
+    return "".join(out)
 
 
 def _reason(e: Exception) -> str:
