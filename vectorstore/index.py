@@ -9,6 +9,8 @@ article and an interrupted write leaves nothing visible behind:
 
 Searches drop chunks that are not of their source's live version, so between
 1 and 3 a query sees either the old or the new article, never half of each.
+A delete runs the other way: record switched to no version, chunks deleted,
+record deleted; cut off, it leaves a listed source that a second delete finishes.
 
 Search fuses a dense ranking (cosine in the vector store) with a BM25 ranking
 (:mod:`vectorstore.lexical`) by weighted reciprocal rank; a query typed
@@ -344,12 +346,21 @@ class DocumentIndex:
         return len(stale)
 
     def delete_source(self, source: str) -> int:
-        """Remove a source and its chunks; returns the number of chunks removed."""
+        """Remove a source and its chunks; returns the number of chunks removed.
+
+        The source's record is first switched to no version (searches stop
+        showing its chunks), then the chunks go, then the record: a delete cut
+        off part-way leaves the source listed, and deleting it again finishes.
+        """
         with self.writing():
-            self.store.delete_manifest(source)
+            record = self.store.manifest().get(source)
+            if record is not None:
+                self.store.set_manifest(source, {**record, "doc_hash": "", "chunks": 0})
+                self._invalidate()
             doomed = self.store.get(where={"source": source})
             if doomed:
                 self.store.delete(ids=[c.id for c in doomed])
+            self.store.delete_manifest(source)
             self._invalidate()
             return len(doomed)
 

@@ -252,3 +252,53 @@ def test_a_second_ingest_waits_for_all_of_the_first_or_changes_nothing(tmp_path,
     bot = Assistant(settings)
     assert {s.file_name for s in bot.sources()} == {f"bai_{i:02d}.txt" for i in range(20)}
     _assert_consistent(bot)
+
+
+def test_a_delete_cut_off_midway_can_be_finished(tmp_path, tiny_corpus):
+    """A delete stopped after its first store write leaves the source listed, its
+    chunks out of searches, and a second delete removes everything (it used to
+    drop the record first: the chunks stayed and no command could name them)."""
+    from vectorstore.embeddings import HashingEmbeddings
+    from vectorstore.store import InMemoryStore
+
+    class DyingStore(InMemoryStore):
+        """Stops (as a killed process would) at the second write once armed."""
+
+        writes = None
+
+        def _write(self):
+            if self.writes is not None:
+                self.writes += 1
+                if self.writes == 2:
+                    raise KeyboardInterrupt
+
+        def set_manifest(self, source, record):
+            self._write()
+            super().set_manifest(source, record)
+
+        def delete(self, *, ids=None, where=None):
+            self._write()
+            super().delete(ids=ids, where=where)
+
+        def delete_manifest(self, source):
+            self._write()
+            super().delete_manifest(source)
+
+    emb = HashingEmbeddings()
+    store = DyingStore(emb.model_id)
+    settings = Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"})
+    bot = Assistant(settings, embeddings=emb, store=store)
+    bot.ingest([tiny_corpus])
+    store.writes = 0
+    with pytest.raises(KeyboardInterrupt):
+        bot.delete("giao_thong.txt")
+    store.writes = None
+
+    bot = Assistant(settings, embeddings=emb, store=store)
+    assert "giao_thong.txt" in {s.file_name for s in bot.sources()}  # still listed ...
+    hits = bot.retrieve("điểm nghẽn giao thông", k=5)
+    assert all(Path(p.source).name != "giao_thong.txt" for p in hits)  # ... but not served
+    assert bot.delete("giao_thong.txt") >= 1  # and a second delete finishes the job
+    assert not [c for c in store.get() if c.metadata["source"].endswith("giao_thong.txt")]
+    assert {s.file_name for s in bot.sources()} == {"kinh_te.txt", "quy_hoach.txt"}
+    _assert_consistent(bot)
