@@ -42,6 +42,13 @@ def _assistant(args: argparse.Namespace):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.types import AssistantError
+
+    missing = [p for p in args.paths if not (Path(p).expanduser().exists() or Path(p).is_symlink())]
+    if missing:  # a typo in a path: say so before anything is written
+        raise AssistantError(
+            "Không tìm thấy đường dẫn: " + ", ".join(missing) + " (path does not exist; nothing ingested)"
+        )
     bot = _assistant(args)
     # a rebuild re-reads what is indexed; without paths it adds nothing else
     paths = args.paths or ([] if args.rebuild else [str(bot.settings.corpus_dir)])
