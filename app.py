@@ -47,6 +47,7 @@ unknown source) come back as ``gradio_client.exceptions.AppError`` with the mess
 """
 
 import argparse
+import contextlib
 import logging
 import shutil
 import sys
@@ -605,7 +606,25 @@ def ingest_uploads(
         report = None
     finally:
         shutil.rmtree(backup_dir, ignore_errors=True)
+        for src in files:
+            _discard_temporary_upload(src)
     return render_ingest_report(report, rejected)
+
+
+def _discard_temporary_upload(src: Path) -> None:
+    """Gradio's temporary copy of an upload, once read: refused, or copied into
+    ``uploads/``, it is of no further use (files elsewhere are left alone)."""
+    from gradio.utils import get_upload_folder
+
+    try:
+        path = src.resolve()
+        inside = Path(get_upload_folder()).resolve() in path.parents
+    except OSError:
+        return
+    if inside:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # Gradio's folder for this one file, when empty
 
 
 def _restore(dest: Path, backup: Path | None) -> None:

@@ -190,6 +190,21 @@ def test_upload_list_and_delete(client, running_app, tmp_path):
     assert not (uploads / good.name).exists()  # the uploaded copy goes too
 
 
+def test_uploads_leave_nothing_in_the_temporary_folder(client, tmp_path):
+    from gradio.utils import get_upload_folder
+
+    refused = tmp_path / "bi_tu_choi_9f3.exe"
+    refused.write_bytes(b"MZ\x90\x00")
+    broken = tmp_path / "hong_9f3.pdf"
+    broken.write_bytes(b"%PDF-1.4 broken")
+    report_html, _, _ = client.predict(
+        [handle_file(str(refused)), handle_file(str(broken))], api_name="/upload"
+    )
+    assert "bi_tu_choi_9f3.exe" in report_html and "hong_9f3.pdf" in report_html
+    left = [p.name for p in Path(get_upload_folder()).rglob("*_9f3.*")]
+    assert left == []
+
+
 def test_failed_upload_keeps_the_earlier_version(client, running_app, tmp_path):
     uploads = running_app.settings.data_dir / "uploads"
     first = tmp_path / "bao_cao.pdf"
