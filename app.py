@@ -61,6 +61,7 @@ import gradio as gr
 
 from assistant.core import Assistant, check_k
 from assistant.feedback import FeedbackLog, citation_records, feedback_record
+from assistant.login import PasswordCheck, login_credentials
 from assistant.settings import Settings
 from assistant.types import Answer, AssistantError
 from assistant.ui_format import (
@@ -649,9 +650,8 @@ def launch(demo: gr.Blocks, settings: Settings, *, block: bool = True, quiet: bo
     caller closes it with ``demo.close()``.
     """
     app = settings.app
-    auth = None
-    if app.username and app.password is not None and app.password.get_secret_value():
-        auth = (app.username, app.password.get_secret_value())
+    credentials = login_credentials(app)  # half a login is an error, not an open app
+    auth = PasswordCheck(*credentials) if credentials else None
     demo.queue(default_concurrency_limit=CONCURRENCY)
     # The hard cap Gradio enforces on any upload; the per-file limit (max_upload_mb)
     # is checked by the documents tab, which then says which file was too large.
@@ -702,11 +702,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings.app.host = args.host
         if args.port:
             settings.app.port = args.port
+        login_credentials(settings.app)  # before anything slow: half a login is an error
         assistant = Assistant(settings)
         if not args.no_ingest:
             ensure_corpus(assistant)
         assistant.warm_up()
-        launch(build_app(assistant, settings), settings)
+        demo = build_app(assistant, settings)
+        url = launch(demo, settings, block=False)
+        # on stdout whatever the logging level (`assistant serve` logs warnings only)
+        login = " (login required)" if settings.app.username else ""
+        sys.stdout.write(f"Chat app ready at {url}{login}. Ctrl+C to stop.\n")
+        sys.stdout.flush()
+        demo.block_thread()
 
     # Ctrl+C is how a server is stopped: exit 0, no note
     return exit_code(serve, on_interrupt=0, interrupt_note="")
