@@ -85,6 +85,7 @@ from assistant.ui_format import (
     upload_rejection,
     user_error_message,
 )
+from assistant.uploads import BACKUP_PREFIX, reconcile_uploads
 from vectorstore.errors import StoreError
 
 log = logging.getLogger("assistant.app")
@@ -563,7 +564,7 @@ def ingest_uploads(
     session.uploads_dir.mkdir(parents=True, exist_ok=True)
     rejected: dict[str, str] = {}
     accepted: list[Path] = []
-    backup_dir = Path(tempfile.mkdtemp(prefix=".replaced-", dir=session.uploads_dir.parent))
+    backup_dir = Path(tempfile.mkdtemp(prefix=BACKUP_PREFIX, dir=session.uploads_dir.parent))
     backups: dict[Path, Path] = {}
     try:
         for src in files:
@@ -582,7 +583,7 @@ def ingest_uploads(
                 rejected[shown] = "trùng tên với một tệp khác trong lần nạp này"
                 continue
             if dest.exists():
-                backups[dest] = backup_dir / f"{len(backups)}{dest.suffix}"
+                backups[dest] = backup_dir / dest.name  # the name says where it goes back
                 shutil.copy2(dest, backups[dest])
             shutil.copyfile(src, dest)
             accepted.append(dest)
@@ -706,6 +707,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         assistant = Assistant(settings)
         if not args.no_ingest:
             ensure_corpus(assistant)
+        reconcile_uploads(assistant, settings.data_dir / "uploads")  # after a crash mid-upload
         assistant.warm_up()
         demo = build_app(assistant, settings)
         url = launch(demo, settings, block=False)
