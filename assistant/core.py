@@ -193,7 +193,7 @@ class Assistant:
         c = self.components
         files, failures = discover_files(paths)
         report.failed.update(failures)
-        bar = _progress_bar(len(files), progress)
+        bar = _ProgressBar(len(files), progress)
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         group: list[tuple[Path, Document, list[Document]]] = []
         done = 0
@@ -202,7 +202,11 @@ class Assistant:
             nonlocal done
             if not group:
                 return
-            results = c.index.write_articles([(a, ch) for _, a, ch in group])
+            name = group[-1][0].name if len(group) == 1 else f"{len(group)} files"
+            results = c.index.write_articles(
+                [(a, ch) for _, a, ch in group],
+                progress=lambda n, total: bar.note(f"{name}: {n:,}/{total:,} passages"),
+            )
             for (path, article, _), result in zip(group, results, strict=True):
                 getattr(report, result.status).append(article.metadata[schema.SOURCE])
                 report.chunks_added += result.chunks_added
@@ -215,6 +219,12 @@ class Assistant:
             key = str(path)
             try:
                 article = load_article(path, max_bytes=max_bytes)
+                size, limit = len(article.page_content), self.settings.max_article_chars
+                if size > limit:
+                    raise IngestError(
+                        f"article too long: {size:,} characters > {limit:,} "
+                        "(ASSISTANT_MAX_ARTICLE_CHARS); split the file or raise the limit"
+                    )
                 chunks = c.chunker.split([article])
                 if not chunks:
                     raise IngestError("no text left after cleaning")
@@ -501,19 +511,28 @@ def normalize_history(
     return turns[-max_turns:] if max_turns > 0 else []
 
 
-def _progress_bar(total: int, progress: bool | Progress) -> Callable[[int, str], None]:
-    if callable(progress):
-        return lambda n, name: progress(n, total, name)
-    if progress and total:
-        from tqdm import tqdm
+class _ProgressBar:
+    """Files done, told to a callback or a tqdm bar; ``note`` says what the bar waits on."""
 
-        bar = tqdm(total=total, unit="file", desc="ingest")
+    def __init__(self, total: int, progress: bool | Progress) -> None:
+        self.total = total
+        self._callback = progress if callable(progress) else None
+        self._tqdm = None
+        if progress and not callable(progress) and total:
+            from tqdm import tqdm
 
-        def step(n: int, name: str) -> None:
-            bar.set_postfix_str(name[:40])
-            bar.update(1)
-            if n == total:
-                bar.close()
+            self._tqdm = tqdm(total=total, unit="file", desc="ingest")
 
-        return step
-    return lambda n, name: None
+    def __call__(self, n: int, name: str) -> None:
+        if self._callback is not None:
+            self._callback(n, self.total, name)
+        elif self._tqdm is not None:
+            self._tqdm.set_postfix_str(name[:40])
+            self._tqdm.update(1)
+            if n == self.total:
+                self._tqdm.close()
+
+    def note(self, text: str) -> None:
+        """Shown beside the bar while one file (or group) is embedded."""
+        if self._tqdm is not None:
+            self._tqdm.set_postfix_str(text[:60])

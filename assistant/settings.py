@@ -232,6 +232,13 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(
         50.0, gt=0, description="Files larger than this are skipped at ingest."
     )
+    max_article_chars: int = Field(
+        1_000_000,
+        ge=1000,
+        description="Articles whose cleaned text is longer are skipped at ingest (reported "
+        "as failed): about 1,700 passages, a few minutes of embedding on a CPU; a 50 MB "
+        "text file would take hours.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)

@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -42,6 +42,9 @@ from vectorstore.store import StoredChunk, VectorStore
 log = logging.getLogger(__name__)
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+
+#: chunks embedded per call when writing, so progress can be told within a long article
+EMBED_STEP = 256
 WriteStatus = Literal["added", "updated", "unchanged"]
 
 
@@ -269,9 +272,17 @@ class DocumentIndex:
         """Make ``chunks`` the live version of ``article``'s source."""
         return self.write_articles([(article, chunks)])[0]
 
-    def write_articles(self, items: list[tuple[Document, list[Document]]]) -> list[WriteResult]:
+    def write_articles(
+        self,
+        items: list[tuple[Document, list[Document]]],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[WriteResult]:
         """Write several articles: their new chunks are embedded together (full
-        batches), then each article is switched to its new version on its own."""
+        batches), then each article is switched to its new version on its own.
+
+        ``progress(done, total)`` is called as the new chunks are embedded, every
+        ``EMBED_STEP`` chunks (a long article takes minutes)."""
         with self.writing():
             manifest = self.store.manifest()
             results: list[WriteResult | None] = [None] * len(items)
@@ -294,7 +305,11 @@ class DocumentIndex:
             texts = [
                 indexed_text(t, meta) for p in pending for t, meta in zip(p[4], p[5], strict=True)
             ]
-            vectors = self.embeddings.embed_documents(texts) if texts else []
+            vectors: list[list[float]] = []
+            for start in range(0, len(texts), EMBED_STEP):
+                vectors += self.embeddings.embed_documents(texts[start : start + EMBED_STEP])
+                if progress is not None:
+                    progress(len(vectors), len(texts))
             offset = 0
             for n, article, old, ids, chunk_texts, metas in pending:
                 vecs = vectors[offset : offset + len(ids)]

@@ -118,3 +118,30 @@ def test_a_bad_k_gets_a_clear_message(bot, k):
 
 def test_k_as_a_numeric_string_is_accepted(bot):
     assert len(bot.retrieve("Hà Nội tháo gỡ những điểm nghẽn nào?", k="2")) == 2
+
+
+# ----------------------------------------------------------------- long articles
+def test_an_article_too_long_to_embed_in_reasonable_time_is_refused(tmp_path, tiny_corpus):
+    long_file = tiny_corpus / "rat_dai.txt"
+    long_file.write_text("Bài rất dài\n\n" + "Hà Nội phát triển đô thị xanh. " * 200, encoding="utf-8")
+    bot = Assistant(Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"}, max_article_chars=2000))
+    report = bot.ingest([tiny_corpus])
+    assert len(report.added) == 3
+    assert "article too long" in report.failed[str(long_file)]
+    assert "rat_dai.txt" not in {s.file_name for s in bot.sources()}
+
+
+def test_the_cli_bar_tells_progress_within_a_long_file(tmp_path, monkeypatch, capsys):
+    import vectorstore.index
+
+    monkeypatch.setattr(vectorstore.index, "EMBED_STEP", 2)
+    folder = tmp_path / "mot_bai"
+    folder.mkdir()
+    (folder / "dai.txt").write_text(
+        "Bài dài\n\n" + "\n\n".join(f"Đoạn {i}: Hà Nội phát triển đô thị xanh số {i}. " * 12 for i in range(8)),
+        encoding="utf-8",
+    )
+    code = main(["ingest", str(folder), "--data-dir", str(tmp_path / "kb"), "--model", "fake"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "dai.txt: 2/" in err and " passages" in err  # the bar moves while the one file is embedded
