@@ -44,7 +44,9 @@ SEARCHING_SOURCES_HTML = '<div class="src-empty">Đang tìm nguồn trong tài l
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~${}])")
 _LINE_START_BULLET = re.compile(r"(?m)^(\s*)([-+=])")
 _LINE_START_NUMBER = re.compile(r"(?m)^(\s*\d+)\.")
-_MAX_NAME_CHARS = 120
+#: longest stored upload name, in UTF-8 bytes (file systems allow 255; a Vietnamese
+#: letter takes 2-3 bytes, and room is left for a " (n)" added later)
+MAX_UPLOAD_NAME_BYTES = 200
 
 
 # --------------------------------------------------------------------- markdown
@@ -320,7 +322,8 @@ def safe_upload_name(name: str, *, default: str = "tai-lieu") -> str:
 
     Directories (``/`` or ``\\``) are stripped, control and reserved characters
     replaced, leading dots removed (no ``..``, no hidden files) and the length
-    capped; Vietnamese letters are kept (NFC).
+    capped at MAX_UPLOAD_NAME_BYTES UTF-8 bytes, keeping the suffix; Vietnamese
+    letters are kept (NFC).
 
     >>> safe_upload_name("../../etc/passwd")
     'passwd'
@@ -334,15 +337,22 @@ def safe_upload_name(name: str, *, default: str = "tai-lieu") -> str:
     name = _UNSAFE_NAME_CHARS.sub("_", name)
     name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
     name = name.rstrip(". ")  # Windows drops trailing dots and spaces
-    if len(name) > _MAX_NAME_CHARS:
+    if len(name.encode("utf-8")) > MAX_UPLOAD_NAME_BYTES:
         stem, dot, suffix = name.rpartition(".")
         if dot and 0 < len(suffix) <= 10:
-            name = stem[: _MAX_NAME_CHARS - len(suffix) - 1].rstrip() + "." + suffix
+            name = _fit_name(stem, "." + suffix)
         else:
-            name = name[:_MAX_NAME_CHARS]
+            name = _fit_name(name, "")
     if not name or set(name) <= {".", "_", " "}:
         name = default
     return name
+
+
+def _fit_name(stem: str, tail: str) -> str:
+    """``stem + tail`` in at most MAX_UPLOAD_NAME_BYTES UTF-8 bytes, cut from the stem's end."""
+    room = MAX_UPLOAD_NAME_BYTES - len(tail.encode("utf-8"))
+    cut = stem.encode("utf-8")[: max(room, 0)].decode("utf-8", "ignore")  # whole characters
+    return cut.rstrip(". ") + tail
 
 
 def upload_destination(uploads_dir: Path, name: str) -> Path:

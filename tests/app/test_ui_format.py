@@ -279,9 +279,21 @@ def test_safe_upload_name_normalises_to_nfc():
     assert safe_upload_name(decomposed) == "Hà Nội.txt"
 
 
-def test_safe_upload_name_caps_length_and_keeps_suffix():
-    out = safe_upload_name("ả" * 500 + ".pdf")
-    assert len(out) <= 120 and out.endswith(".pdf")
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("ả" * 500 + ".pdf", ".pdf"),  # 3 bytes a letter
+        ("Báo cáo tổng kết công tác Đảng ủy phường " * 8 + ".txt", ".txt"),
+        ("ư" * 300, ""),  # no suffix
+        ("a" * 400 + ".md", ".md"),
+    ],
+)
+def test_safe_upload_name_caps_utf8_bytes_and_keeps_suffix(name, suffix):
+    # file systems allow 255 bytes a name, not 255 letters
+    out = safe_upload_name(name)
+    assert len(out.encode("utf-8")) <= 255
+    assert out.endswith(suffix) and len(out) > len(suffix) + 50
+    assert name.startswith(out[: len(out) - len(suffix)])  # whole letters, cut at the end
 
 
 @pytest.mark.parametrize(
