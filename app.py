@@ -31,7 +31,8 @@ with ``gradio_client`` (they do not depend on the chat UI)::
 
     # upload(files: list[file]) -> (report as HTML, sources table, delete-dropdown update)
     #   .txt .md .html .htm .pdf up to settings.app.max_upload_mb each; copied into
-    #   <data_dir>/uploads/ under a safe name (same name again = update that document)
+    #   <data_dir>/uploads/ under a safe name; a different file of that name is kept and
+    #   the new one stored as "name (2).ext" (the report says so); the same file again = unchanged
     report_html, table, _ = client.predict([handle_file("bao-cao.txt")], api_name="/upload")
 
     # sources() -> [{"source", "file_name", "title", "outlet", "date", "chunks", "ingested_at"}]
@@ -81,11 +82,10 @@ from assistant.ui_format import (
     safe_upload_name,
     source_choices,
     sources_table,
-    upload_destination,
     upload_rejection,
     user_error_message,
 )
-from assistant.uploads import BACKUP_PREFIX, reconcile_uploads
+from assistant.uploads import BACKUP_PREFIX, reconcile_uploads, upload_path
 from vectorstore.errors import StoreError
 
 log = logging.getLogger("assistant.app")
@@ -128,6 +128,7 @@ mark.answer { background: #f59e0b; color: #111827; font-weight: 700; padding: 0 
 .src-empty { color: var(--body-text-color-subdued); font-style: italic; }
 .ingest-report ul { margin: 0.3rem 0; padding-left: 1.2rem; }
 .ingest-report li.bad { color: #b91c1c; }
+.ingest-report li.note { color: #92400e; }
 """
 
 # Gradio's own UI strings (upload area, buttons, login, footer) in Vietnamese. Gradio has no
@@ -557,7 +558,8 @@ def ingest_uploads(
     """Copy acceptable uploads into ``<data_dir>/uploads`` and index them; the report as HTML.
 
     A refused or unreadable file is reported by name and leaves everything else
-    as it was: a file that replaced an earlier upload of the same name is put back.
+    as it was. An upload whose name a different stored file already has is stored as
+    ``name (2).ext`` (see :func:`assistant.uploads.upload_path`) and the report says so.
     """
     if not files:
         return render_ingest_report(None)
@@ -566,6 +568,7 @@ def ingest_uploads(
     accepted: list[Path] = []
     backup_dir = Path(tempfile.mkdtemp(prefix=BACKUP_PREFIX, dir=session.uploads_dir.parent))
     backups: dict[Path, Path] = {}
+    renamed: dict[str, str] = {}  # stored name -> the name it was uploaded as
     try:
         for src in files:
             shown = safe_upload_name(src.name)
@@ -578,13 +581,15 @@ def ingest_uploads(
             if reason:
                 rejected[shown] = reason
                 continue
-            dest = upload_destination(session.uploads_dir, src.name)
+            dest = upload_path(session.uploads_dir, src.name, src)
             if dest in accepted:
-                rejected[shown] = "trùng tên với một tệp khác trong lần nạp này"
+                rejected[shown] = "trùng với một tệp khác trong lần nạp này"
                 continue
-            if dest.exists():
+            if dest.exists():  # the same file again (upload_path never picks another one)
                 backups[dest] = backup_dir / dest.name  # the name says where it goes back
                 shutil.copy2(dest, backups[dest])
+            elif dest.name != shown:
+                renamed[dest.name] = shown
             shutil.copyfile(src, dest)
             accepted.append(dest)
 
@@ -602,15 +607,15 @@ def ingest_uploads(
         for dest in accepted:
             _restore(dest, backups.get(dest))
         why = user_error_message(e) if isinstance(e, StoreError) else e
-        rejected.update(
-            {d.name: f"lỗi khi nạp, đã huỷ ({why})" for d in accepted if d.name not in rejected}
-        )
+        for dest in accepted:
+            rejected.setdefault(renamed.get(dest.name, dest.name), f"lỗi khi nạp, đã huỷ ({why})")
+        renamed.clear()
         report = None
     finally:
         shutil.rmtree(backup_dir, ignore_errors=True)
         for src in files:
             _discard_temporary_upload(src)
-    return render_ingest_report(report, rejected)
+    return render_ingest_report(report, rejected, renamed)
 
 
 def _discard_temporary_upload(src: Path) -> None:

@@ -45,7 +45,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~${}])")
 _LINE_START_BULLET = re.compile(r"(?m)^(\s*)([-+=])")
 _LINE_START_NUMBER = re.compile(r"(?m)^(\s*\d+)\.")
 #: longest stored upload name, in UTF-8 bytes (file systems allow 255; a Vietnamese
-#: letter takes 2-3 bytes, and room is left for a " (n)" added later)
+#: letter takes 2-3 bytes, and " (n)" may be added to keep two uploads of one name)
 MAX_UPLOAD_NAME_BYTES = 200
 
 
@@ -285,10 +285,18 @@ def source_choices(sources: Sequence[Source]) -> list[tuple[str, str]]:
 
 
 def render_ingest_report(
-    report: IngestReport | None, rejected: Mapping[str, str] | None = None
+    report: IngestReport | None,
+    rejected: Mapping[str, str] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> str:
-    """What an upload did, as escaped HTML; ``rejected`` maps a file name to why it was refused."""
+    """What an upload did, as escaped HTML.
+
+    ``rejected`` maps a file name to why it was refused; ``renamed`` maps the name
+    a file was stored under to the name it was uploaded as, when a different file
+    already had that name.
+    """
     rejected = dict(rejected or {})
+    renamed = dict(renamed or {})
     items: list[str] = []
 
     def names(paths: Iterable[str]) -> str:
@@ -303,7 +311,17 @@ def render_ingest_report(
             if paths:
                 items.append(f'<li class="ok">✅ {label} ({len(paths)}): {names(paths)}</li>')
         for path, reason in report.failed.items():
-            rejected[file_name_of(path)] = f"không đọc được nội dung ({reason})"
+            name = file_name_of(path)
+            rejected[renamed.pop(name, name)] = f"không đọc được nội dung ({reason})"
+    for stored, uploaded in renamed.items():
+        note = (
+            f"Đã có tệp cùng tên; lưu thành {stored} "
+            f"(a different file named {uploaded} exists; saved as {stored})"
+        )
+        items.append(
+            f'<li class="note">ℹ️ {html.escape(uploaded, quote=True)}: '
+            f"{html.escape(note, quote=True)}</li>"
+        )
     for name, reason in rejected.items():
         items.append(
             f'<li class="bad">❌ {html.escape(name, quote=True)}: {html.escape(reason, quote=True)}</li>'
@@ -346,6 +364,20 @@ def safe_upload_name(name: str, *, default: str = "tai-lieu") -> str:
     if not name or set(name) <= {".", "_", " "}:
         name = default
     return name
+
+
+def numbered_upload_name(name: str, n: int) -> str:
+    """``name`` (a safe upload name) with `` (n)`` before its suffix, within the byte cap.
+
+    >>> numbered_upload_name("report2024.txt", 2)
+    'report2024 (2).txt'
+    """
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    else:
+        suffix = "." + suffix
+    return _fit_name(stem, f" ({n}){suffix}")
 
 
 def _fit_name(stem: str, tail: str) -> str:

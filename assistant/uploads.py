@@ -1,7 +1,11 @@
-"""The app's uploads folder after a crash: put back what an interrupted upload replaced,
-index what it copied, so every file in ``uploads/`` is a listed source again.
+"""The app's uploads folder: where an upload is stored, and what to do after a crash.
 
-An upload copies the files into ``<data_dir>/uploads`` (keeping the earlier
+:func:`upload_path` picks the stored name: the upload's safe name, or the first
+free ``name (2).ext``, ``name (3).ext`` ... when a different file has it (names
+that differ only in characters a safe name drops end up the same), so an upload
+never silently replaces another file.
+
+After a crash: an upload copies the files into ``<data_dir>/uploads`` (keeping the earlier
 version of a replaced file in a ``.replaced-*`` folder beside it), indexes them,
 then removes the folder. Killed in between, it leaves files that are neither
 indexed nor listed; :func:`reconcile_uploads` runs when the app starts.
@@ -9,11 +13,13 @@ indexed nor listed; :func:`reconcile_uploads` runs when the app starts.
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.ui_format import numbered_upload_name, upload_destination
 from ingest import schema
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -26,6 +32,21 @@ log = logging.getLogger(__name__)
 
 #: prefix of the folder (beside ``uploads/``) holding the files an upload replaces
 BACKUP_PREFIX = ".replaced-"
+
+
+def upload_path(uploads_dir: Path, name: str, upload: Path) -> Path:
+    """Where the file ``upload``, uploaded as ``name``, is stored in ``uploads_dir``.
+
+    Its safe name, unless a file with other content has that name: then the first
+    ``name (n).ext`` that is free or holds the same content (uploading a file again
+    leaves it as it is). Never outside ``uploads_dir`` (see ``upload_destination``).
+    """
+    dest = first = upload_destination(uploads_dir, name)
+    n = 1
+    while dest.exists() and not (dest.is_file() and filecmp.cmp(dest, upload, shallow=False)):
+        n += 1
+        dest = upload_destination(uploads_dir, numbered_upload_name(first.name, n))
+    return dest
 
 
 def reconcile_uploads(assistant: Assistant, uploads_dir: Path) -> list[str]:
