@@ -31,7 +31,8 @@ with ``gradio_client`` (they do not depend on the chat UI)::
 
     # upload(files: list[file]) -> (report as HTML, sources table, delete-dropdown update)
     #   .txt .md .html .htm .pdf up to settings.app.max_upload_mb each; copied into
-    #   <data_dir>/uploads/ under a safe name (same name again = update that document)
+    #   <data_dir>/uploads/ under a safe name; a different file of that name is kept and
+    #   the new one stored as "name (2).ext" (the report says so); the same file again = unchanged
     report_html, table, _ = client.predict([handle_file("bao-cao.txt")], api_name="/upload")
 
     # sources() -> [{"source", "file_name", "title", "outlet", "date", "chunks", "ingested_at"}]
@@ -47,6 +48,7 @@ unknown source) come back as ``gradio_client.exceptions.AppError`` with the mess
 """
 
 import argparse
+import contextlib
 import logging
 import shutil
 import sys
@@ -58,8 +60,9 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.core import Assistant
+from assistant.core import Assistant, check_k
 from assistant.feedback import FeedbackLog, citation_records, feedback_record
+from assistant.login import PasswordCheck, login_credentials
 from assistant.settings import Settings
 from assistant.types import Answer, AssistantError
 from assistant.ui_format import (
@@ -79,9 +82,11 @@ from assistant.ui_format import (
     safe_upload_name,
     source_choices,
     sources_table,
-    upload_destination,
     upload_rejection,
+    user_error_message,
 )
+from assistant.uploads import BACKUP_PREFIX, reconcile_uploads, upload_path
+from vectorstore.errors import StoreError
 
 log = logging.getLogger("assistant.app")
 
@@ -123,6 +128,7 @@ mark.answer { background: #f59e0b; color: #111827; font-weight: 700; padding: 0 
 .src-empty { color: var(--body-text-color-subdued); font-style: italic; }
 .ingest-report ul { margin: 0.3rem 0; padding-left: 1.2rem; }
 .ingest-report li.bad { color: #b91c1c; }
+.ingest-report li.note { color: #92400e; }
 """
 
 # Gradio's own UI strings (upload area, buttons, login, footer) in Vietnamese. Gradio has no
@@ -283,8 +289,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             if final is None:
                 raise RuntimeError("the answerer ended without an answer")
             turn = _turn(question, final, _MODES.get(mode, "extractive"), k)
-        except AssistantError as e:
-            turn = _error_turn(question, str(e))
+        except (AssistantError, StoreError) as e:
+            turn = _error_turn(question, user_error_message(e))
         except Exception:
             log.exception("answering %r failed", question)
             turn = _error_turn(question, UNEXPECTED_ERROR)
@@ -324,7 +330,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         gr.Info("Cảm ơn bạn đã đánh giá câu trả lời!")
 
     def documents_view() -> tuple:
-        sources = assistant.sources()
+        try:
+            sources = assistant.sources()
+        except StoreError as e:
+            gr.Warning(user_error_message(e))
+            sources = []
         table = {"headers": SOURCES_TABLE_HEADERS, "data": sources_table(sources)}
         return table, gr.Dropdown(choices=source_choices(sources), value=None)
 
@@ -340,8 +350,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
         try:
             removed = session.delete(source)
-        except AssistantError as e:
-            return format_error_markdown(str(e)), *documents_view()
+        except (AssistantError, StoreError) as e:
+            return format_error_markdown(user_error_message(e)), *documents_view()
         name = escape_markdown(file_name_of(source))
         return f"🗑️ Đã xoá tài liệu {name} ({removed} đoạn).", *documents_view()
 
@@ -352,38 +362,46 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         """Answer a question; history is a list of {"question", "answer"} of earlier turns."""
         import json
 
-        if isinstance(history, str):
-            history = json.loads(history) if history.strip() else []
         try:
+            if isinstance(history, str):
+                try:
+                    history = json.loads(history) if history.strip() else []
+                except ValueError:
+                    raise AssistantError(
+                        "Lịch sử hội thoại không phải JSON hợp lệ. (The history is not valid JSON.)"
+                    ) from None
             answer = assistant.ask(question, history or [], k=_api_k(k, answer_k))
-        except AssistantError as e:
-            raise gr.Error(str(e)) from None
+        except (AssistantError, StoreError) as e:
+            raise gr.Error(user_error_message(e)) from None
         return answer.text, citations_json(answer), answer.abstained
 
     def retrieve(question: str, k: int = default_k) -> list[dict]:
         """The passages retrieved for a question, best first."""
         try:
             return passages_json(assistant.retrieve(question, _api_k(k)))
-        except AssistantError as e:
-            raise gr.Error(str(e)) from None
+        except (AssistantError, StoreError) as e:
+            raise gr.Error(user_error_message(e)) from None
 
     def list_sources() -> list[dict]:
         """The indexed articles."""
-        return [dict(s.__dict__) for s in assistant.sources()]
+        try:
+            return [dict(s.__dict__) for s in assistant.sources()]
+        except StoreError as e:
+            raise gr.Error(user_error_message(e)) from None
 
     def delete_source(source: str) -> dict:
         """Remove an article (full source path, file name or title) from the index."""
         try:
             resolved = assistant.resolve_source(source)
             return {"source": resolved, "chunks_removed": session.delete(resolved)}
+        except (AssistantError, StoreError) as e:
+            raise gr.Error(user_error_message(e)) from None
+
+    def _api_k(k: Any, default: int = default_k) -> int:
+        try:
+            return check_k(default if k is None else k, high=MAX_API_K)
         except AssistantError as e:
             raise gr.Error(str(e)) from None
-
-    def _api_k(k: int | None, default: int = default_k) -> int:
-        k = default if k is None else int(k)
-        if not 1 <= k <= MAX_API_K:
-            raise gr.Error(f"k phải từ 1 đến {MAX_API_K}. (k must be between 1 and {MAX_API_K}.)")
-        return k
 
     # --------------------------------------------------------------- layout
     with gr.Blocks(title="Trợ lý hỏi đáp tài liệu", analytics_enabled=False) as demo:
@@ -540,15 +558,17 @@ def ingest_uploads(
     """Copy acceptable uploads into ``<data_dir>/uploads`` and index them; the report as HTML.
 
     A refused or unreadable file is reported by name and leaves everything else
-    as it was: a file that replaced an earlier upload of the same name is put back.
+    as it was. An upload whose name a different stored file already has is stored as
+    ``name (2).ext`` (see :func:`assistant.uploads.upload_path`) and the report says so.
     """
     if not files:
         return render_ingest_report(None)
     session.uploads_dir.mkdir(parents=True, exist_ok=True)
     rejected: dict[str, str] = {}
     accepted: list[Path] = []
-    backup_dir = Path(tempfile.mkdtemp(prefix=".replaced-", dir=session.uploads_dir.parent))
+    backup_dir = Path(tempfile.mkdtemp(prefix=BACKUP_PREFIX, dir=session.uploads_dir.parent))
     backups: dict[Path, Path] = {}
+    renamed: dict[str, str] = {}  # stored name -> the name it was uploaded as
     try:
         for src in files:
             shown = safe_upload_name(src.name)
@@ -561,13 +581,15 @@ def ingest_uploads(
             if reason:
                 rejected[shown] = reason
                 continue
-            dest = upload_destination(session.uploads_dir, src.name)
+            dest = upload_path(session.uploads_dir, src.name, src)
             if dest in accepted:
-                rejected[shown] = "trùng tên với một tệp khác trong lần nạp này"
+                rejected[shown] = "trùng với một tệp khác trong lần nạp này"
                 continue
-            if dest.exists():
-                backups[dest] = backup_dir / f"{len(backups)}{dest.suffix}"
+            if dest.exists():  # the same file again (upload_path never picks another one)
+                backups[dest] = backup_dir / dest.name  # the name says where it goes back
                 shutil.copy2(dest, backups[dest])
+            elif dest.name != shown:
+                renamed[dest.name] = shown
             shutil.copyfile(src, dest)
             accepted.append(dest)
 
@@ -584,13 +606,32 @@ def ingest_uploads(
         log.exception("upload failed")
         for dest in accepted:
             _restore(dest, backups.get(dest))
-        rejected.update(
-            {d.name: f"lỗi khi nạp, đã huỷ ({e})" for d in accepted if d.name not in rejected}
-        )
+        why = user_error_message(e) if isinstance(e, StoreError) else e
+        for dest in accepted:
+            rejected.setdefault(renamed.get(dest.name, dest.name), f"lỗi khi nạp, đã huỷ ({why})")
+        renamed.clear()
         report = None
     finally:
         shutil.rmtree(backup_dir, ignore_errors=True)
-    return render_ingest_report(report, rejected)
+        for src in files:
+            _discard_temporary_upload(src)
+    return render_ingest_report(report, rejected, renamed)
+
+
+def _discard_temporary_upload(src: Path) -> None:
+    """Gradio's temporary copy of an upload, once read: refused, or copied into
+    ``uploads/``, it is of no further use (files elsewhere are left alone)."""
+    from gradio.utils import get_upload_folder
+
+    try:
+        path = src.resolve()
+        inside = Path(get_upload_folder()).resolve() in path.parents
+    except OSError:
+        return
+    if inside:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # Gradio's folder for this one file, when empty
 
 
 def _restore(dest: Path, backup: Path | None) -> None:
@@ -615,9 +656,8 @@ def launch(demo: gr.Blocks, settings: Settings, *, block: bool = True, quiet: bo
     caller closes it with ``demo.close()``.
     """
     app = settings.app
-    auth = None
-    if app.username and app.password is not None and app.password.get_secret_value():
-        auth = (app.username, app.password.get_secret_value())
+    credentials = login_credentials(app)  # half a login is an error, not an open app
+    auth = PasswordCheck(*credentials) if credentials else None
     demo.queue(default_concurrency_limit=CONCURRENCY)
     # The hard cap Gradio enforces on any upload; the per-file limit (max_upload_mb)
     # is checked by the documents tab, which then says which file was too large.
@@ -668,11 +708,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings.app.host = args.host
         if args.port:
             settings.app.port = args.port
+        login_credentials(settings.app)  # before anything slow: half a login is an error
         assistant = Assistant(settings)
         if not args.no_ingest:
             ensure_corpus(assistant)
+        reconcile_uploads(assistant, settings.data_dir / "uploads")  # after a crash mid-upload
         assistant.warm_up()
-        launch(build_app(assistant, settings), settings)
+        demo = build_app(assistant, settings)
+        url = launch(demo, settings, block=False)
+        # on stdout whatever the logging level (`assistant serve` logs warnings only)
+        login = " (login required)" if settings.app.username else ""
+        sys.stdout.write(f"Chat app ready at {url}{login}. Ctrl+C to stop.\n")
+        sys.stdout.flush()
+        demo.block_thread()
 
     # Ctrl+C is how a server is stopped: exit 0, no note
     return exit_code(serve, on_interrupt=0, interrupt_note="")

@@ -42,13 +42,23 @@ def _assistant(args: argparse.Namespace):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.types import AssistantError
+
+    missing = [p for p in args.paths if not (Path(p).expanduser().exists() or Path(p).is_symlink())]
+    if missing:  # a typo in a path: say so before anything is written
+        raise AssistantError(
+            "Không tìm thấy đường dẫn: " + ", ".join(missing) + " (path does not exist; nothing ingested)"
+        )
     bot = _assistant(args)
-    paths = args.paths or [str(bot.settings.corpus_dir)]
+    # a rebuild re-reads what is indexed; without paths it adds nothing else
+    paths = args.paths or ([] if args.rebuild else [str(bot.settings.corpus_dir)])
     report = bot.ingest(paths, progress=not args.quiet, rebuild=args.rebuild)
     if args.json:
         _out(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
     else:
         _out(report.summary())
+        for path in report.removed:
+            _out(f"  removed (file no longer exists): {path}")
         for path, reason in report.failed.items():
             _out(f"  failed: {path}: {reason}")
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
@@ -208,7 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("ingest", help="index files or folders (default: the bundled corpus)")
     sp.add_argument("paths", nargs="*", help=".txt .md .html .pdf files or folders")
-    sp.add_argument("--rebuild", action="store_true", help="drop the index and rebuild it")
+    sp.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="drop the index and rebuild it: re-read every indexed file that still exists, "
+        "plus PATHs (use after changing the embedding model)",
+    )
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     common(sp)
     sp.set_defaults(func=cmd_ingest)

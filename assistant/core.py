@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import threading
@@ -43,11 +44,21 @@ Progress = Callable[[int, int, str], None]
 HistoryLike = Sequence[Turn | dict[str, str] | tuple[str, str]] | None
 
 MAX_QUESTION_CHARS = 2000
+#: a question needs this many letters or digits to be searched for ("GDP" is enough, "ổ" is not)
+MIN_QUESTION_ALNUM = 2
+#: most passages a caller may ask for
+MAX_K = 100
+#: history limits when no settings are at hand (``Settings.history`` has the same defaults)
+DEFAULT_HISTORY_TURNS = 8
+DEFAULT_HISTORY_TURN_CHARS = 2000
 
 #: ingest embeds the new chunks of up to this many files (or chunks) together,
 #: so the model sees full batches; each article is still switched on its own
 INGEST_GROUP_FILES = 16
 INGEST_GROUP_CHUNKS = 256
+
+#: in the data dir while a rebuild has sources left to re-read (JSON list of sources)
+REBUILD_PENDING_FILE = "rebuild-pending.json"
 
 
 @dataclass(frozen=True)
@@ -125,15 +136,64 @@ class Assistant:
         Unchanged files are skipped, changed files replace their old chunks,
         files removed from an ingested folder are removed from the index, and a
         file that cannot be read is reported in ``failed`` while the rest go in.
+
+        ``rebuild=True`` drops the index (whatever embedding model built it) and
+        re-reads every indexed source file that still exists, plus ``paths``;
+        sources whose file is gone are listed in ``removed``. The list of
+        sources to re-read is kept in the data dir until the rebuild is done, so
+        an interrupted rebuild is finished by the next ingest.
+
+        The store's writer lock is held for the whole ingest: a second writer
+        waits for all of it, or gives up having changed nothing.
         """
         c = self.components
         paths = [Path(p) for p in paths]
         report = IngestReport()
-        if rebuild:
-            c.index.reset()
+        with c.index.writing():
+            pending = self._pending_rebuild()
+            if rebuild:
+                pending = sorted(set(pending) | set(c.index.recorded_sources()))
+                self._save_pending_rebuild(pending)
+                c.index.reset()
+            for source in pending:
+                if Path(source).is_file():
+                    paths.append(Path(source))
+                else:
+                    report.removed.append(source)
+                    log.warning("rebuild: %s no longer exists; dropped from the index", source)
+            self._ingest_files(paths, progress, report)
+            if pending:
+                self._pending_rebuild_file.unlink(missing_ok=True)
+        log.info("ingest: %s", report.summary())
+        return report
+
+    @property
+    def _pending_rebuild_file(self) -> Path:
+        return self.settings.data_dir / REBUILD_PENDING_FILE
+
+    def _pending_rebuild(self) -> list[str]:
+        """Sources an interrupted rebuild had still to re-read ([] when none)."""
+        try:
+            data = json.loads(self._pending_rebuild_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as e:
+            log.warning("ignoring unreadable %s: %s", self._pending_rebuild_file, e)
+            return []
+        return [str(s) for s in data] if isinstance(data, list) else []
+
+    def _save_pending_rebuild(self, sources: list[str]) -> None:
+        path = self._pending_rebuild_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _ingest_files(self, paths: list[Path], progress: bool | Progress, report: IngestReport) -> None:
+        c = self.components
         files, failures = discover_files(paths)
         report.failed.update(failures)
-        bar = _progress_bar(len(files), progress)
+        bar = _ProgressBar(len(files), progress)
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         group: list[tuple[Path, Document, list[Document]]] = []
         done = 0
@@ -142,7 +202,11 @@ class Assistant:
             nonlocal done
             if not group:
                 return
-            results = c.index.write_articles([(a, ch) for _, a, ch in group])
+            name = group[-1][0].name if len(group) == 1 else f"{len(group)} files"
+            results = c.index.write_articles(
+                [(a, ch) for _, a, ch in group],
+                progress=lambda n, total: bar.note(f"{name}: {n:,}/{total:,} passages"),
+            )
             for (path, article, _), result in zip(group, results, strict=True):
                 getattr(report, result.status).append(article.metadata[schema.SOURCE])
                 report.chunks_added += result.chunks_added
@@ -155,6 +219,12 @@ class Assistant:
             key = str(path)
             try:
                 article = load_article(path, max_bytes=max_bytes)
+                size, limit = len(article.page_content), self.settings.max_article_chars
+                if size > limit:
+                    raise IngestError(
+                        f"article too long: {size:,} characters > {limit:,} "
+                        "(ASSISTANT_MAX_ARTICLE_CHARS); split the file or raise the limit"
+                    )
                 chunks = c.chunker.split([article])
                 if not chunks:
                     raise IngestError("no text left after cleaning")
@@ -174,8 +244,6 @@ class Assistant:
             bar(done, path.name)
         flush()
         report.merge(self._remove_vanished(paths))
-        log.info("ingest: %s", report.summary())
-        return report
 
     def ensure_corpus(
         self, corpus: str | os.PathLike[str] | None = None, *, progress: bool | Progress = False
@@ -263,9 +331,7 @@ class Assistant:
         """
         question = check_question(question)
         query = self.search_query(question, history)
-        k = k or self.settings.retrieval.top_k
-        if not 1 <= k <= 100:
-            raise ValueError("k must be between 1 and 100")
+        k = check_k(k or self.settings.retrieval.top_k)
         src = [self.resolve_source(s) for s in sources] if sources else None
         reranker = self.components.reranker if rerank else None
         hits = self.components.index.search(
@@ -293,10 +359,15 @@ class Assistant:
 
     def search_query(self, question: str, history: HistoryLike = None) -> str:
         """The stand-alone query a (follow-up) question is retrieved with."""
-        turns = normalize_history(history)
+        turns = self._history(history)
         if not turns:
             return nfc(question)
         return self.answerer.search_query(nfc(question), turns)
+
+    def _history(self, history: HistoryLike) -> list[Turn]:
+        """``history`` as turns, within ``settings.history`` limits."""
+        h = self.settings.history
+        return normalize_history(history, max_turns=h.max_turns, max_chars=h.max_turn_chars)
 
     def as_retriever(self, k: int | None = None, **search: Any) -> BaseRetriever:
         """This assistant as a LangChain ``BaseRetriever``."""
@@ -310,7 +381,7 @@ class Assistant:
     ) -> Iterator[AnswerEvent]:
         """Stream the answer: text deltas, then a final event with the ``Answer``."""
         question = check_question(question)
-        turns = normalize_history(history)
+        turns = self._history(history)
         passages = self.retrieve(question, k or self.settings.answer.context_passages, history=turns)
         yield from self.answerer.stream(question, passages, history=turns)
 
@@ -325,9 +396,18 @@ class Assistant:
 
 
 def check_question(question: str) -> str:
-    """Validate a user question; raises ``AssistantError`` with a clear message."""
+    """Validate a user question; raises ``AssistantError`` with a clear message.
+
+    >>> check_question("  GDP  ")
+    'GDP'
+    """
     if not isinstance(question, str):
-        raise AssistantError("The question must be text.")
+        raise AssistantError("Câu hỏi phải là văn bản. (The question must be text.)")
+    if _has_lone_surrogate(question):
+        raise AssistantError(
+            "Câu hỏi có ký tự không hợp lệ (không phải UTF-8). Hãy gõ lại câu hỏi. "
+            "(The question contains invalid characters: not valid UTF-8.)"
+        )
     q = nfc(question).strip()
     if not q:
         raise AssistantError("Câu hỏi trống. Hãy nhập một câu hỏi. (The question is empty.)")
@@ -336,41 +416,123 @@ def check_question(question: str) -> str:
             f"Câu hỏi quá dài ({len(q)} ký tự; tối đa {MAX_QUESTION_CHARS}). "
             f"(The question is too long: {len(q)} characters, at most {MAX_QUESTION_CHARS}.)"
         )
-    if not any(ch.isalnum() for ch in q):
+    searchable = sum(ch.isalnum() for ch in q)
+    if not searchable:
         raise AssistantError(
             "Câu hỏi không có chữ hay số nào. Hãy hỏi bằng lời. "
             "(The question has no letters or digits.)"
         )
+    if searchable < MIN_QUESTION_ALNUM:
+        raise AssistantError(
+            "Câu hỏi quá ngắn, không đủ để tìm. Hãy hỏi cụ thể hơn, ví dụ: "
+            "\"Hà Nội tăng trưởng bao nhiêu?\" "
+            f"(The question is too short to search for: fewer than {MIN_QUESTION_ALNUM} "
+            "letters or digits.)"
+        )
     return q
 
 
-def normalize_history(history: HistoryLike) -> list[Turn]:
-    """Accept Turns, {"question","answer"} dicts, or (question, answer) pairs."""
+def check_k(k: Any, *, high: int = MAX_K) -> int:
+    """``k`` (passages) as an int from 1 to ``high``; ``AssistantError`` otherwise.
+
+    >>> check_k("3")
+    3
+    """
+    try:
+        n = int(k)
+        if isinstance(k, float) and n != k:
+            raise ValueError(k)
+    except (TypeError, ValueError):
+        n = 0
+    if isinstance(k, bool) or not 1 <= n <= high:
+        raise AssistantError(
+            f"k phải là số nguyên từ 1 đến {high}. (k must be a whole number from 1 to {high}.)"
+        )
+    return n
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _turn_text(value: Any, max_chars: int) -> str:
+    """A history field as text: lone surrogates replaced, cut to ``max_chars``."""
+    text = "" if value is None else str(value)
+    if _has_lone_surrogate(text):
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text[:max_chars]
+
+
+_BAD_HISTORY = (
+    "Lịch sử hội thoại không hợp lệ: cần một danh sách các lượt "
+    '{{"question": ..., "answer": ...}}. (Malformed history: {why}.)'
+)
+
+
+def normalize_history(
+    history: HistoryLike,
+    *,
+    max_turns: int = DEFAULT_HISTORY_TURNS,
+    max_chars: int = DEFAULT_HISTORY_TURN_CHARS,
+) -> list[Turn]:
+    """Accept Turns, {"question","answer"} dicts, or (question, answer) pairs.
+
+    Keeps the last ``max_turns`` turns with a question, each question and
+    answer cut to ``max_chars`` characters: a follow-up needs the recent
+    conversation, and a history of any size must not cost more than that.
+    Anything else raises ``AssistantError`` with a clear message.
+
+    >>> normalize_history([("Ai ký?", "Bà Tuyến"), {"question": "Khi nào?"}])
+    [Turn(question='Ai ký?', answer='Bà Tuyến'), Turn(question='Khi nào?', answer='')]
+    """
+    if history is None:
+        return []
+    if isinstance(history, str | bytes | dict) or not isinstance(history, Iterable):
+        raise AssistantError(_BAD_HISTORY.format(why=f"a list is needed, not {type(history).__name__}"))
     turns: list[Turn] = []
-    for item in history or ():
+    for item in history:
         if isinstance(item, Turn):
-            turns.append(item)
+            q, a = item.question, item.answer
         elif isinstance(item, dict):
-            turns.append(Turn(str(item.get("question", "")), str(item.get("answer", ""))))
-        else:
+            q, a = item.get("question", ""), item.get("answer", "")
+        elif isinstance(item, list | tuple) and len(item) == 2:
             q, a = item
-            turns.append(Turn(str(q), str(a or "")))
-    return [t for t in turns if t.question.strip()]
+        else:
+            raise AssistantError(
+                _BAD_HISTORY.format(why=f"a turn is a dict or a (question, answer) pair, not {item!r:.60}")
+            )
+        turn = Turn(_turn_text(q, max_chars), _turn_text(a, max_chars))
+        if turn.question.strip():
+            turns.append(turn)
+    return turns[-max_turns:] if max_turns > 0 else []
 
 
-def _progress_bar(total: int, progress: bool | Progress) -> Callable[[int, str], None]:
-    if callable(progress):
-        return lambda n, name: progress(n, total, name)
-    if progress and total:
-        from tqdm import tqdm
+class _ProgressBar:
+    """Files done, told to a callback or a tqdm bar; ``note`` says what the bar waits on."""
 
-        bar = tqdm(total=total, unit="file", desc="ingest")
+    def __init__(self, total: int, progress: bool | Progress) -> None:
+        self.total = total
+        self._callback = progress if callable(progress) else None
+        self._tqdm = None
+        if progress and not callable(progress) and total:
+            from tqdm import tqdm
 
-        def step(n: int, name: str) -> None:
-            bar.set_postfix_str(name[:40])
-            bar.update(1)
-            if n == total:
-                bar.close()
+            self._tqdm = tqdm(total=total, unit="file", desc="ingest")
 
-        return step
-    return lambda n, name: None
+    def __call__(self, n: int, name: str) -> None:
+        if self._callback is not None:
+            self._callback(n, self.total, name)
+        elif self._tqdm is not None:
+            self._tqdm.set_postfix_str(name[:40])
+            self._tqdm.update(1)
+            if n == self.total:
+                self._tqdm.close()
+
+    def note(self, text: str) -> None:
+        """Shown beside the bar while one file (or group) is embedded."""
+        if self._tqdm is not None:
+            self._tqdm.set_postfix_str(text[:60])

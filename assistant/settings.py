@@ -202,6 +202,24 @@ class AppSettings(BaseModel):
     max_upload_mb: float = Field(20.0, gt=0, description="Largest file accepted by upload.")
 
 
+class HistorySettings(BaseModel):
+    """How much of a conversation a follow-up question is read with."""
+
+    max_turns: int = Field(
+        8,
+        ge=0,
+        le=100,
+        description="Earlier turns kept (the most recent); older ones are ignored.",
+    )
+    max_turn_chars: int = Field(
+        2000,
+        ge=100,
+        le=20000,
+        description="Characters kept of each earlier question and of each earlier answer "
+        "(the start); a history of any size costs no more than these limits.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything the assistant can be configured with.
 
@@ -228,12 +246,20 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(
         50.0, gt=0, description="Files larger than this are skipped at ingest."
     )
+    max_article_chars: int = Field(
+        1_000_000,
+        ge=1000,
+        description="Articles whose cleaned text is longer are skipped at ingest (reported "
+        "as failed): about 1,700 passages, a few minutes of embedding on a CPU; a 50 MB "
+        "text file would take hours.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)
 
     @property
     def model_cache_dir(self) -> Path:

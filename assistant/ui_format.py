@@ -44,7 +44,9 @@ SEARCHING_SOURCES_HTML = '<div class="src-empty">Đang tìm nguồn trong tài l
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~${}])")
 _LINE_START_BULLET = re.compile(r"(?m)^(\s*)([-+=])")
 _LINE_START_NUMBER = re.compile(r"(?m)^(\s*\d+)\.")
-_MAX_NAME_CHARS = 120
+#: longest stored upload name, in UTF-8 bytes (file systems allow 255; a Vietnamese
+#: letter takes 2-3 bytes, and " (n)" may be added to keep two uploads of one name)
+MAX_UPLOAD_NAME_BYTES = 200
 
 
 # --------------------------------------------------------------------- markdown
@@ -90,6 +92,32 @@ def format_answer_markdown(text: str, *, abstained: bool = False, grounded: bool
 def format_error_markdown(message: str) -> str:
     """A user-facing error (empty question, unavailable backend) as a chat message."""
     return f"⚠️ {escape_markdown(message)}"
+
+
+def user_error_message(error: Exception) -> str:
+    """The message a user reads for a domain or store error (Vietnamese, then the detail).
+
+    >>> from vectorstore.errors import StoreError
+    >>> user_error_message(StoreError("cannot open the Chroma store at http://h:8000"))
+    'Không kết nối được kho dữ liệu (Chroma): ... (cannot open the Chroma store at http://h:8000)'
+    """
+    from vectorstore.errors import EmbeddingModelMismatch, StoreError, StoreLocked
+
+    if not isinstance(error, StoreError):
+        return str(error)
+    if isinstance(error, StoreLocked):
+        vi = "Một tiến trình khác đang ghi vào kho dữ liệu; hãy thử lại sau ít phút."
+    elif isinstance(error, EmbeddingModelMismatch):
+        vi = (
+            "Kho dữ liệu được xây bằng một mô hình nhúng khác; cần nạp lại kho "
+            "(assistant ingest --rebuild)."
+        )
+    else:
+        vi = (
+            "Không kết nối được kho dữ liệu (Chroma): chưa thể hỏi đáp hay xem tài liệu. "
+            "Hãy kiểm tra máy chủ Chroma rồi thử lại."
+        )
+    return f"{vi} ({error})"
 
 
 def format_question_markdown(question: str) -> str:
@@ -257,10 +285,18 @@ def source_choices(sources: Sequence[Source]) -> list[tuple[str, str]]:
 
 
 def render_ingest_report(
-    report: IngestReport | None, rejected: Mapping[str, str] | None = None
+    report: IngestReport | None,
+    rejected: Mapping[str, str] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> str:
-    """What an upload did, as escaped HTML; ``rejected`` maps a file name to why it was refused."""
+    """What an upload did, as escaped HTML.
+
+    ``rejected`` maps a file name to why it was refused; ``renamed`` maps the name
+    a file was stored under to the name it was uploaded as, when a different file
+    already had that name.
+    """
     rejected = dict(rejected or {})
+    renamed = dict(renamed or {})
     items: list[str] = []
 
     def names(paths: Iterable[str]) -> str:
@@ -275,7 +311,17 @@ def render_ingest_report(
             if paths:
                 items.append(f'<li class="ok">✅ {label} ({len(paths)}): {names(paths)}</li>')
         for path, reason in report.failed.items():
-            rejected[file_name_of(path)] = f"không đọc được nội dung ({reason})"
+            name = file_name_of(path)
+            rejected[renamed.pop(name, name)] = f"không đọc được nội dung ({reason})"
+    for stored, uploaded in renamed.items():
+        note = (
+            f"Đã có tệp cùng tên; lưu thành {stored} "
+            f"(a different file named {uploaded} exists; saved as {stored})"
+        )
+        items.append(
+            f'<li class="note">ℹ️ {html.escape(uploaded, quote=True)}: '
+            f"{html.escape(note, quote=True)}</li>"
+        )
     for name, reason in rejected.items():
         items.append(
             f'<li class="bad">❌ {html.escape(name, quote=True)}: {html.escape(reason, quote=True)}</li>'
@@ -294,7 +340,8 @@ def safe_upload_name(name: str, *, default: str = "tai-lieu") -> str:
 
     Directories (``/`` or ``\\``) are stripped, control and reserved characters
     replaced, leading dots removed (no ``..``, no hidden files) and the length
-    capped; Vietnamese letters are kept (NFC).
+    capped at MAX_UPLOAD_NAME_BYTES UTF-8 bytes, keeping the suffix; Vietnamese
+    letters are kept (NFC).
 
     >>> safe_upload_name("../../etc/passwd")
     'passwd'
@@ -308,15 +355,36 @@ def safe_upload_name(name: str, *, default: str = "tai-lieu") -> str:
     name = _UNSAFE_NAME_CHARS.sub("_", name)
     name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
     name = name.rstrip(". ")  # Windows drops trailing dots and spaces
-    if len(name) > _MAX_NAME_CHARS:
+    if len(name.encode("utf-8")) > MAX_UPLOAD_NAME_BYTES:
         stem, dot, suffix = name.rpartition(".")
         if dot and 0 < len(suffix) <= 10:
-            name = stem[: _MAX_NAME_CHARS - len(suffix) - 1].rstrip() + "." + suffix
+            name = _fit_name(stem, "." + suffix)
         else:
-            name = name[:_MAX_NAME_CHARS]
+            name = _fit_name(name, "")
     if not name or set(name) <= {".", "_", " "}:
         name = default
     return name
+
+
+def numbered_upload_name(name: str, n: int) -> str:
+    """``name`` (a safe upload name) with `` (n)`` before its suffix, within the byte cap.
+
+    >>> numbered_upload_name("report2024.txt", 2)
+    'report2024 (2).txt'
+    """
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    else:
+        suffix = "." + suffix
+    return _fit_name(stem, f" ({n}){suffix}")
+
+
+def _fit_name(stem: str, tail: str) -> str:
+    """``stem + tail`` in at most MAX_UPLOAD_NAME_BYTES UTF-8 bytes, cut from the stem's end."""
+    room = MAX_UPLOAD_NAME_BYTES - len(tail.encode("utf-8"))
+    cut = stem.encode("utf-8")[: max(room, 0)].decode("utf-8", "ignore")  # whole characters
+    return cut.rstrip(". ") + tail
 
 
 def upload_destination(uploads_dir: Path, name: str) -> Path:

@@ -149,7 +149,8 @@ _MOJIBAKE_RE = re.compile(r"Ã[\u0080-\u00bf\u0152-\u2122]|á[º»]|Ä[\u0080-\u
 def decode_bytes(data: bytes) -> str:
     """Decode the bytes of a text file to NFC text with ``"\\n"`` newlines.
 
-    UTF-8 (with or without BOM), UTF-16/32 with BOM, Vietnamese Windows-1258
+    UTF-8 (with or without BOM), UTF-16/32 with BOM, UTF-16 without BOM
+    (recognised by its zero bytes), Vietnamese Windows-1258
     (whose Python codec yields combining tone marks, composed here by NFC),
     then whatever charset-normalizer finds. Binary data raises
     ``IngestError("binary file, not text")``; UTF-8 that was mis-decoded once
@@ -169,6 +170,9 @@ def decode_bytes(data: bytes) -> str:
             except UnicodeDecodeError:
                 raise IngestError(f"binary file, not text (invalid {encoding})") from None
             return _finish(text)
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return _finish(utf16)
     if _looks_binary(data):
         raise IngestError("binary file, not text")
     try:
@@ -176,6 +180,42 @@ def decode_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         text = _decode_legacy(data)
     return _finish(_repair_mojibake(text))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes that carry no BOM, or None when they are not that.
+
+    Text in UTF-16 has a zero byte beside most ASCII characters (Vietnamese is
+    mostly ASCII letters) and almost none on the other side; what decodes must
+    be text: letters of the Latin and Vietnamese blocks, no control characters.
+
+    >>> _utf16_without_bom("Hà Nội tăng trưởng".encode("utf-16-le"))
+    'Hà Nội tăng trưởng'
+    >>> _utf16_without_bom("Hà Nội".encode("utf-8")) is None
+    True
+    """
+    sample = data[: 64 * 1024]
+    sample = sample[: len(sample) // 2 * 2]
+    half = len(sample) // 2
+    if half < 2 or len(data) % 2:
+        return None
+    zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+    if zeros_odd >= 0.3 * half and zeros_even <= 0.02 * half:
+        encoding = "utf-16-le"
+    elif zeros_even >= 0.3 * half and zeros_odd <= 0.02 * half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text if ord(c) < 0x20 and c not in _TEXT_CONTROLS)
+    foreign = sum(1 for c in text if ord(c) >= 0x2100)
+    if controls > _MAX_CONTROL_RATIO * len(text) or foreign > 0.05 * len(text):
+        return None
+    log.debug("decoded as %s without BOM", encoding)
+    return text
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -666,6 +706,11 @@ def extract_pdf(data: bytes) -> LoadedFile:
             unreadable += 1
             log.warning("PDF page %d unreadable: %s", number, _reason(e))
             continue
+        if _looks_split(raw):
+            try:
+                raw = join_split_syllables(raw, page.extract_text(extraction_mode="layout") or "")
+            except Exception as e:  # the plain text stays
+                log.debug("PDF page %d: layout extraction failed: %s", number, _reason(e))
         page_text = _reflow_pdf_page(nfc(raw))
         if page_text:
             texts.append(page_text)
@@ -678,9 +723,51 @@ def extract_pdf(data: bytes) -> LoadedFile:
         title = _squash(str((reader.metadata or {}).get("/Title", "") or ""))
     except Exception as e:
         log.debug("unreadable PDF metadata: %s", e)
-    if re.search(r"\.(docx?|pdf|odt|rtf)$|^Microsoft Word -|^untitled$", title, re.I):
+    if re.search(r"\.(docx?|pdf|odt|rtf|html?|txt|md)$|^Microsoft Word -|^untitled$", title, re.I):
         title = ""  # a file name, not a title
     return LoadedFile(text="\n\n".join(texts), kind="pdf", title=nfc(title))
+
+
+def _looks_split(text: str) -> bool:
+    """Many lone accented letters between spaces ("Ki ể m th ử"): the PDF placed
+    syllables in pieces (Chromium does, one text object per font run)."""
+    tokens = text.split()
+    lone = sum(1 for t in tokens if len(t) == 1 and t.isalpha() and not t.isascii())
+    return lone >= 2 and lone >= 0.05 * len(tokens)
+
+
+def join_split_syllables(plain: str, layout: str) -> str:
+    """``plain`` without the spaces that ``layout`` does not have.
+
+    pypdf's plain extraction puts a space between text objects, which splits
+    the syllables of a PDF that draws each font run as its own object; its
+    layout mode places characters by their positions, but also sets columns
+    side by side. Where both give the same characters in the same order, the
+    spaces inside a line come from the layout; the line breaks stay plain's.
+    Otherwise (columns, other orders) ``plain`` is returned as it is.
+
+    >>> join_split_syllables("Ki ể m th ử  ở  Hà N ộ i", "Kiểm thử ở Hà Nội")
+    'Kiểm thử  ở  Hà Nội'
+    """
+    if re.sub(r"\s+", "", plain) != re.sub(r"\s+", "", layout):
+        return plain
+    gaps: set[int] = set()  # after how many non-space characters layout has a space
+    seen = 0
+    for ch in layout:
+        if ch.isspace():
+            gaps.add(seen)
+        else:
+            seen += 1
+    out: list[str] = []
+    seen = 0
+    for m in re.finditer(r"\s+|\S+", plain):
+        piece = m.group()
+        if not piece[0].isspace():
+            seen += len(piece)
+            out.append(piece)
+        elif seen in gaps or "\n" in piece:
+            out.append(piece)
+    return "".join(out)
 
 
 def _reason(e: Exception) -> str:

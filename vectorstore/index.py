@@ -9,6 +9,8 @@ article and an interrupted write leaves nothing visible behind:
 
 Searches drop chunks that are not of their source's live version, so between
 1 and 3 a query sees either the old or the new article, never half of each.
+A delete runs the other way: record switched to no version, chunks deleted,
+record deleted; cut off, it leaves a listed source that a second delete finishes.
 
 Search fuses a dense ranking (cosine in the vector store) with a BM25 ranking
 (:mod:`vectorstore.lexical`) by weighted reciprocal rank; a query typed
@@ -17,12 +19,13 @@ without diacritics leans on the folded lexical side.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -39,6 +42,9 @@ from vectorstore.store import StoredChunk, VectorStore
 log = logging.getLogger(__name__)
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+
+#: chunks embedded per call when writing, so progress can be told within a long article
+EMBED_STEP = 256
 WriteStatus = Literal["added", "updated", "unchanged"]
 
 
@@ -257,19 +263,27 @@ class DocumentIndex:
         self._chunks = _ChunkCache()
 
     # ------------------------------------------------------------------ writes
-    def _write_guard(self):
-        import contextlib
-
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the writer lock (if any) around several writes: a whole ingest
+        takes it once, so a second writer waits for all of it or changes nothing."""
         return self.lock.hold() if self.lock is not None else contextlib.nullcontext()
 
     def write_article(self, article: Document, chunks: list[Document]) -> WriteResult:
         """Make ``chunks`` the live version of ``article``'s source."""
         return self.write_articles([(article, chunks)])[0]
 
-    def write_articles(self, items: list[tuple[Document, list[Document]]]) -> list[WriteResult]:
+    def write_articles(
+        self,
+        items: list[tuple[Document, list[Document]]],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[WriteResult]:
         """Write several articles: their new chunks are embedded together (full
-        batches), then each article is switched to its new version on its own."""
-        with self._write_guard():
+        batches), then each article is switched to its new version on its own.
+
+        ``progress(done, total)`` is called as the new chunks are embedded, every
+        ``EMBED_STEP`` chunks (a long article takes minutes)."""
+        with self.writing():
             manifest = self.store.manifest()
             results: list[WriteResult | None] = [None] * len(items)
             pending = []
@@ -291,7 +305,11 @@ class DocumentIndex:
             texts = [
                 indexed_text(t, meta) for p in pending for t, meta in zip(p[4], p[5], strict=True)
             ]
-            vectors = self.embeddings.embed_documents(texts) if texts else []
+            vectors: list[list[float]] = []
+            for start in range(0, len(texts), EMBED_STEP):
+                vectors += self.embeddings.embed_documents(texts[start : start + EMBED_STEP])
+                if progress is not None:
+                    progress(len(vectors), len(texts))
             offset = 0
             for n, article, old, ids, chunk_texts, metas in pending:
                 vecs = vectors[offset : offset + len(ids)]
@@ -343,20 +361,33 @@ class DocumentIndex:
         return len(stale)
 
     def delete_source(self, source: str) -> int:
-        """Remove a source and its chunks; returns the number of chunks removed."""
-        with self._write_guard():
-            self.store.delete_manifest(source)
+        """Remove a source and its chunks; returns the number of chunks removed.
+
+        The source's record is first switched to no version (searches stop
+        showing its chunks), then the chunks go, then the record: a delete cut
+        off part-way leaves the source listed, and deleting it again finishes.
+        """
+        with self.writing():
+            record = self.store.manifest().get(source)
+            if record is not None:
+                self.store.set_manifest(source, {**record, "doc_hash": "", "chunks": 0})
+                self._invalidate()
             doomed = self.store.get(where={"source": source})
             if doomed:
                 self.store.delete(ids=[c.id for c in doomed])
+            self.store.delete_manifest(source)
             self._invalidate()
             return len(doomed)
 
     def reset(self) -> None:
-        """Drop every chunk and source (rebuild)."""
-        with self._write_guard():
+        """Drop every chunk and source (rebuild), whatever model built them."""
+        with self.writing():
             self.store.reset()
             self._invalidate()
+
+    def recorded_sources(self) -> list[str]:
+        """The sources the store lists, whatever embedding model built it."""
+        return sorted(self.store.recorded_manifest())
 
     # ------------------------------------------------------------------- reads
     def _invalidate(self) -> None:

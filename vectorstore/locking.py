@@ -32,11 +32,21 @@ class WriterLock:
         self.path = Path(path)
         self.timeout = timeout
         self._thread_lock = threading.RLock()
+        self._depth = 0  # holds by the thread that has the lock (re-entry is free)
 
     @contextlib.contextmanager
     def hold(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the lock; re-entrant in the thread that holds it (a whole ingest
+        holds it around its batch writes)."""
         timeout = self.timeout if timeout is None else timeout
         with self._thread_lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
@@ -50,14 +60,17 @@ class WriterLock:
                             holder = _read_holder(fd)
                             raise StoreLocked(
                                 f"Another process{holder} is writing to the store in "
-                                f"{self.path.parent}. Wait for it to finish and try again."
+                                f"{self.path.parent}. Wait for it to finish and try again "
+                                "(nothing was changed)."
                             ) from None
                         time.sleep(0.2)
                 os.ftruncate(fd, 0)
                 os.write(fd, str(os.getpid()).encode())
+                self._depth = 1
                 try:
                     yield
                 finally:
+                    self._depth = 0
                     fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
                 os.close(fd)

@@ -13,6 +13,7 @@ Both backends pass the same contract tests (``tests/vectorstore/test_store_contr
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from abc import ABC, abstractmethod
@@ -94,7 +95,15 @@ class VectorStore(ABC):
 
     @abstractmethod
     def reset(self) -> None:
-        """Drop everything (used by rebuild with another embedding model)."""
+        """Drop everything (used by rebuild with another embedding model).
+
+        Works whatever model built the store: a rebuild is how a mismatch is mended.
+        """
+
+    def recorded_manifest(self) -> dict[str, dict[str, Any]]:
+        """:meth:`manifest`, readable whatever embedding model built the store
+        (a rebuild reads which sources to re-read before it drops them)."""
+        return self.manifest()
 
 
 # --------------------------------------------------------------------- filters
@@ -225,6 +234,35 @@ class InMemoryStore(VectorStore):
 # -------------------------------------------------------------------- Chroma
 
 
+def _is_connection_error(e: BaseException) -> bool:
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - chromadb depends on httpx
+        return isinstance(e, ConnectionError)
+    return isinstance(e, httpx.TransportError | ConnectionError)
+
+
+def _server_call(method):
+    """A lost Chroma server becomes a :class:`StoreError` that says so (the
+    client raises ``httpx`` errors once it has connected); the next call
+    connects again."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as e:
+            if self._host is None or not _is_connection_error(e):
+                raise
+            with self._lock:
+                self._client = self._chunks = self._sources = None
+            raise StoreError(f"cannot reach the Chroma server at {self.location}: {e}") from e
+
+    return call
+
+
 class ChromaStore(VectorStore):
     """Chroma collection(s) through ``PersistentClient`` or ``HttpClient``.
 
@@ -272,12 +310,11 @@ class ChromaStore(VectorStore):
         scheme = "https" if self._ssl else "http"
         return f"{scheme}://{self._host}:{self._port}"
 
-    def _connect(self) -> None:
-        if self._chunks is not None:
-            return
+    def _open_client(self):
+        """The Chroma client, created on first use (no collection is opened)."""
         with self._lock:
-            if self._chunks is not None:
-                return
+            if self._client is not None:
+                return self._client
             try:
                 import chromadb
                 from chromadb.config import Settings as ChromaClientSettings
@@ -297,6 +334,16 @@ class ChromaStore(VectorStore):
                     client.heartbeat()
             except Exception as e:
                 raise StoreError(f"cannot open the Chroma store at {self.location}: {e}") from e
+            self._client = client
+            return client
+
+    def _connect(self) -> None:
+        if self._chunks is not None:
+            return
+        with self._lock:
+            if self._chunks is not None:
+                return
+            client = self._open_client()
             chunks = client.get_or_create_collection(
                 self.collection_name,
                 configuration={"hnsw": {"space": "cosine"}},
@@ -317,7 +364,7 @@ class ChromaStore(VectorStore):
                 )
             if recorded != self._configured_model:
                 chunks.modify(metadata={MODEL_KEY: self._configured_model})
-            self._client, self._sources, self._chunks = client, sources, chunks
+            self._sources, self._chunks = sources, chunks
 
     @property
     def embedding_model(self) -> str:  # type: ignore[override]
@@ -325,6 +372,7 @@ class ChromaStore(VectorStore):
         return (self._chunks.metadata or {}).get(MODEL_KEY, "")
 
     # -- chunks -----------------------------------------------------------------
+    @_server_call
     def upsert(self, ids, texts, metadatas, vectors) -> None:
         self._connect()
         for i in range(0, len(ids), self.MAX_BATCH):
@@ -333,6 +381,7 @@ class ChromaStore(VectorStore):
                 ids=ids[sl], documents=texts[sl], metadatas=metadatas[sl], embeddings=vectors[sl]
             )
 
+    @_server_call
     def delete(self, *, ids=None, where=None) -> None:
         self._connect()
         if ids:
@@ -341,6 +390,7 @@ class ChromaStore(VectorStore):
         if where:
             self._chunks.delete(where=_chroma_where(where))
 
+    @_server_call
     def _nearest(self, vector, k, where, include: list[str]) -> dict[str, Any] | None:
         """Chroma's answer for the ``k`` nearest chunks (None when there are none)."""
         self._connect()
@@ -379,6 +429,7 @@ class ChromaStore(VectorStore):
             (i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
         ]
 
+    @_server_call
     def get(self, *, ids=None, where=None) -> list[StoredChunk]:
         """Read in pages: Chroma fails on one request for a very large result."""
         self._connect()
@@ -411,35 +462,58 @@ class ChromaStore(VectorStore):
                 return out
             offset += n
 
+    @_server_call
     def count(self) -> int:
         self._connect()
         return self._chunks.count()
 
     # -- manifest ---------------------------------------------------------------
+    @_server_call
     def manifest(self) -> dict[str, dict[str, Any]]:
         self._connect()
-        res = self._sources.get(include=["metadatas"])
-        return {m["source"]: dict(m) for m in res["metadatas"] if m and "source" in m}
+        return _manifest_of(self._sources)
 
+    @_server_call
+    def recorded_manifest(self) -> dict[str, dict[str, Any]]:
+        """The manifest without the embedding-model check (nothing is created)."""
+        client = self._open_client()
+        try:
+            sources = client.get_collection(f"{self.collection_name}__sources")
+        except Exception as e:  # no such collection: nothing recorded
+            if _is_connection_error(e):
+                raise
+            return {}
+        return _manifest_of(sources)
+
+    @_server_call
     def set_manifest(self, source, record) -> None:
         self._connect()
         meta = {k: v for k, v in {**record, "source": source}.items() if v is not None}
         self._sources.upsert(ids=[_source_id(source)], metadatas=[meta], embeddings=[[1.0]])
 
+    @_server_call
     def delete_manifest(self, source) -> None:
         self._connect()
         self._sources.delete(ids=[_source_id(source)])
 
+    @_server_call
     def reset(self) -> None:
-        self._connect()
+        # not _connect(): it refuses a store built with another model, which is
+        # exactly the store a rebuild must drop
         with self._lock:
+            client = self._open_client()
             for name in (self.collection_name, f"{self.collection_name}__sources"):
                 try:
-                    self._client.delete_collection(name)
+                    client.delete_collection(name)
                 except Exception:  # noqa: BLE001 - absent is fine
                     log.debug("collection %s not present", name)
             self._chunks = self._sources = None
         self._connect()
+
+
+def _manifest_of(sources) -> dict[str, dict[str, Any]]:
+    res = sources.get(include=["metadatas"])
+    return {m["source"]: dict(m) for m in res["metadatas"] if m and "source" in m}
 
 
 def _source_id(source: str) -> str:

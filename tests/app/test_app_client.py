@@ -104,6 +104,11 @@ def test_retrieve_returns_ranked_passages(client):
         (("   ", [], 3), "trống"),
         ((QUESTION, [], 0), "k phải"),
         ((QUESTION, [], 99), "k phải"),
+        (("x", [], 3), "quá ngắn"),
+        ((QUESTION, [], "abc"), "k phải"),
+        ((QUESTION, "{không phải json", 3), "không phải JSON"),
+        ((QUESTION, [1, 2], 3), "Lịch sử hội thoại không hợp lệ"),
+        ((QUESTION, {"question": "a"}, 3), "Lịch sử hội thoại không hợp lệ"),
     ],
 )
 def test_user_errors_come_back_as_messages(client, args, message):
@@ -169,13 +174,10 @@ def test_upload_list_and_delete(client, running_app, tmp_path):
     passages = client.predict("cầu đi bộ gỗ lim dài bao nhiêu mét", 1, api_name="/retrieve")
     assert passages[0]["source"] == mine[0]["source"]
 
-    # uploading the same name again updates that document instead of adding another
-    good.write_text(
-        good.read_text(encoding="utf-8") + "Cầu mở cửa từ 6 giờ sáng.\n", encoding="utf-8"
-    )
+    # the same file again changes nothing
     report_html, _, _ = client.predict([handle_file(str(good))], api_name="/upload")
-    assert "Đã cập nhật (1)" in report_html
-    assert sum(s["file_name"] == good.name for s in client.predict(api_name="/sources")) == 1
+    assert "Không thay đổi" in report_html and "lưu thành" not in report_html
+    assert sorted(p.name for p in uploads.iterdir()) == [good.name]
 
     result = client.predict(mine[0]["source"], api_name="/delete_source")
     assert result["source"] == mine[0]["source"] and result["chunks_removed"] >= 1
@@ -183,6 +185,61 @@ def test_upload_list_and_delete(client, running_app, tmp_path):
     assert good.name not in {s["file_name"] for s in after}
     assert len(after) == len(sources) - 1
     assert not (uploads / good.name).exists()  # the uploaded copy goes too
+
+
+def test_a_different_file_of_the_same_name_is_kept_beside_the_first(client, running_app, tmp_path):
+    # Gradio drops ':' and '?' from upload names: both arrive as report2024.txt
+    uploads = running_app.settings.data_dir / "uploads"
+    first = tmp_path / "report:2024.txt"
+    first.write_text("Báo cáo quý một\n\nDoanh thu quý một tăng 12 phần trăm.\n", encoding="utf-8")
+    second = tmp_path / "report?2024.txt"
+    second.write_text("Báo cáo quý hai\n\nDoanh thu quý hai giảm 3 phần trăm.\n", encoding="utf-8")
+    first_report, _, _ = client.predict([handle_file(str(first))], api_name="/upload")
+    stored = {p.name for p in uploads.iterdir()}
+    assert len(stored) == 1 and "Đã thêm (1)" in first_report
+    (name,) = stored
+
+    report_html, _, _ = client.predict([handle_file(str(second))], api_name="/upload")
+    renamed = f"{name.removesuffix('.txt')} (2).txt"
+    assert "Đã thêm (1)" in report_html
+    assert f"Đã có tệp cùng tên; lưu thành {renamed} (" in report_html
+    assert (uploads / name).read_bytes() == first.read_bytes()  # the first is still there
+    assert (uploads / renamed).read_bytes() == second.read_bytes()
+    listed = {s["file_name"]: s["source"] for s in client.predict(api_name="/sources")}
+    assert {name, renamed} <= set(listed)
+    # either file again is unchanged, not a third copy
+    report_html, _, _ = client.predict(
+        [handle_file(str(first)), handle_file(str(second))], api_name="/upload"
+    )
+    assert "Không thay đổi (đã có sẵn) (2)" in report_html and "lưu thành" not in report_html
+    assert sorted(p.name for p in uploads.iterdir()) == sorted([name, renamed])
+    for stored_name in (name, renamed):
+        client.predict(listed[stored_name], api_name="/delete_source")
+    assert not any(uploads.iterdir())
+    # two such files in one upload are both kept too
+    report_html, _, _ = client.predict(
+        [handle_file(str(first)), handle_file(str(second))], api_name="/upload"
+    )
+    assert "Đã thêm (2)" in report_html and f"lưu thành {renamed} (" in report_html
+    assert sorted(p.name for p in uploads.iterdir()) == sorted([name, renamed])
+    listed = {s["file_name"]: s["source"] for s in client.predict(api_name="/sources")}
+    for stored_name in (name, renamed):
+        client.predict(listed[stored_name], api_name="/delete_source")
+
+
+def test_uploads_leave_nothing_in_the_temporary_folder(client, tmp_path):
+    from gradio.utils import get_upload_folder
+
+    refused = tmp_path / "bi_tu_choi_9f3.exe"
+    refused.write_bytes(b"MZ\x90\x00")
+    broken = tmp_path / "hong_9f3.pdf"
+    broken.write_bytes(b"%PDF-1.4 broken")
+    report_html, _, _ = client.predict(
+        [handle_file(str(refused)), handle_file(str(broken))], api_name="/upload"
+    )
+    assert "bi_tu_choi_9f3.exe" in report_html and "hong_9f3.pdf" in report_html
+    left = [p.name for p in Path(get_upload_folder()).rglob("*_9f3.*")]
+    assert left == []
 
 
 def test_failed_upload_keeps_the_earlier_version(client, running_app, tmp_path):

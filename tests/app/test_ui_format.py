@@ -18,6 +18,7 @@ from assistant.ui_format import (
     format_answer_markdown,
     format_error_markdown,
     highlight_passage,
+    numbered_upload_name,
     passages_json,
     render_ingest_report,
     render_sources_html,
@@ -245,6 +246,19 @@ def test_ingest_report_lists_added_and_rejected_escaped():
     assert "&lt;script&gt;.exe" in out and "<script" not in out
 
 
+def test_ingest_report_says_a_file_was_stored_under_another_name():
+    report = IngestReport(
+        added=["/kb/uploads/report2024 (2).txt", "/kb/uploads/<b> (2).md"],
+        failed={"/kb/uploads/tin (2).pdf": "cannot read"},
+    )
+    renamed = {"report2024 (2).txt": "report2024.txt", "<b> (2).md": "<b>.md"}
+    out = render_ingest_report(report, {}, {**renamed, "tin (2).pdf": "tin.pdf"})
+    assert "report2024.txt: Đã có tệp cùng tên; lưu thành report2024 (2).txt (" in out
+    assert "&lt;b&gt; (2).md" in out and "<b>" not in out
+    # a renamed file that could not be read is reported under the name it was uploaded as
+    assert "tin.pdf: không đọc được" in out and "lưu thành tin (2).pdf" not in out
+
+
 def test_ingest_report_without_files():
     assert "Chưa có tệp" in render_ingest_report(None)
 
@@ -279,9 +293,40 @@ def test_safe_upload_name_normalises_to_nfc():
     assert safe_upload_name(decomposed) == "Hà Nội.txt"
 
 
-def test_safe_upload_name_caps_length_and_keeps_suffix():
-    out = safe_upload_name("ả" * 500 + ".pdf")
-    assert len(out) <= 120 and out.endswith(".pdf")
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("ả" * 500 + ".pdf", ".pdf"),  # 3 bytes a letter
+        ("Báo cáo tổng kết công tác Đảng ủy phường " * 8 + ".txt", ".txt"),
+        ("ư" * 300, ""),  # no suffix
+        ("a" * 400 + ".md", ".md"),
+    ],
+)
+def test_safe_upload_name_caps_utf8_bytes_and_keeps_suffix(name, suffix):
+    # file systems allow 255 bytes a name, not 255 letters
+    out = safe_upload_name(name)
+    assert len(out.encode("utf-8")) <= 255
+    assert out.endswith(suffix) and len(out) > len(suffix) + 50
+    assert name.startswith(out[: len(out) - len(suffix)])  # whole letters, cut at the end
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("report2024.txt", "report2024 (2).txt"),
+        ("tai-lieu", "tai-lieu (2)"),
+        ("bao.cao.2024.md", "bao.cao.2024 (2).md"),
+    ],
+)
+def test_numbered_upload_name(name, expected):
+    assert numbered_upload_name(name, 2) == expected
+
+
+def test_numbered_upload_name_keeps_number_and_suffix_within_the_cap():
+    name = safe_upload_name("Hội nghị Ban Chấp hành Đảng bộ " * 20 + ".pdf")
+    out = numbered_upload_name(name, 12)
+    assert out.endswith(" (12).pdf") and len(out.encode("utf-8")) <= 255
+    assert safe_upload_name(out) == out
 
 
 @pytest.mark.parametrize(

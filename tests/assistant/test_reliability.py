@@ -212,3 +212,93 @@ def test_file_deleted_while_ingest_runs_is_reported(tmp_path, tiny_corpus, monke
     assert {Path(p).name for p in report.added} == {"giao_thong.txt", "kinh_te.txt"}
     assert [Path(p).name for p in report.failed] == ["quy_hoach.txt"]
     assert next(iter(report.failed.values()))
+
+
+def test_a_second_ingest_waits_for_all_of_the_first_or_changes_nothing(tmp_path, monkeypatch):
+    """The writer lock covers a whole ingest, not each batch: a second writer that
+    gives up has written none of its files (and says nothing was changed)."""
+    import assistant.core as core
+    from vectorstore.errors import StoreLocked
+
+    first_corpus = _many_articles(tmp_path, n=20)  # two write batches
+    second_corpus = tmp_path / "second"
+    second_corpus.mkdir()
+    for i in range(3):
+        (second_corpus / f"khac_{i}.txt").write_text(
+            f"Bài khác {i}\n\nMột bài khác số {i} về đô thị xanh.", encoding="utf-8"
+        )
+    paused, resume = threading.Event(), threading.Event()
+    real = core.load_article
+
+    def pausing_loader(path, **kwargs):
+        if Path(path).name == "bai_17.txt":  # after the first batch was written
+            paused.set()
+            resume.wait(30)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(core, "load_article", pausing_loader)
+    settings = Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"})
+    first = threading.Thread(target=lambda: Assistant(settings).ingest([first_corpus]))
+    first.start()
+    try:
+        assert paused.wait(30)
+        second = Assistant(settings)
+        second.components.index.lock.timeout = 0.5
+        with pytest.raises(StoreLocked, match="nothing was changed"):
+            second.ingest([second_corpus])
+    finally:
+        resume.set()
+        first.join(30)
+    bot = Assistant(settings)
+    assert {s.file_name for s in bot.sources()} == {f"bai_{i:02d}.txt" for i in range(20)}
+    _assert_consistent(bot)
+
+
+def test_a_delete_cut_off_midway_can_be_finished(tmp_path, tiny_corpus):
+    """A delete stopped after its first store write leaves the source listed, its
+    chunks out of searches, and a second delete removes everything (it used to
+    drop the record first: the chunks stayed and no command could name them)."""
+    from vectorstore.embeddings import HashingEmbeddings
+    from vectorstore.store import InMemoryStore
+
+    class DyingStore(InMemoryStore):
+        """Stops (as a killed process would) at the second write once armed."""
+
+        writes = None
+
+        def _write(self):
+            if self.writes is not None:
+                self.writes += 1
+                if self.writes == 2:
+                    raise KeyboardInterrupt
+
+        def set_manifest(self, source, record):
+            self._write()
+            super().set_manifest(source, record)
+
+        def delete(self, *, ids=None, where=None):
+            self._write()
+            super().delete(ids=ids, where=where)
+
+        def delete_manifest(self, source):
+            self._write()
+            super().delete_manifest(source)
+
+    emb = HashingEmbeddings()
+    store = DyingStore(emb.model_id)
+    settings = Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"})
+    bot = Assistant(settings, embeddings=emb, store=store)
+    bot.ingest([tiny_corpus])
+    store.writes = 0
+    with pytest.raises(KeyboardInterrupt):
+        bot.delete("giao_thong.txt")
+    store.writes = None
+
+    bot = Assistant(settings, embeddings=emb, store=store)
+    assert "giao_thong.txt" in {s.file_name for s in bot.sources()}  # still listed ...
+    hits = bot.retrieve("điểm nghẽn giao thông", k=5)
+    assert all(Path(p.source).name != "giao_thong.txt" for p in hits)  # ... but not served
+    assert bot.delete("giao_thong.txt") >= 1  # and a second delete finishes the job
+    assert not [c for c in store.get() if c.metadata["source"].endswith("giao_thong.txt")]
+    assert {s.file_name for s in bot.sources()} == {"kinh_te.txt", "quy_hoach.txt"}
+    _assert_consistent(bot)

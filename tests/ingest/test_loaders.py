@@ -40,12 +40,22 @@ def as_mojibake(text: str) -> str:
         ("utf16-le.txt", VI.encode("utf-16")),  # Python writes a BOM
         ("utf16-be.txt", codecs.BOM_UTF16_BE + VI.encode("utf-16-be")),
         ("utf32.txt", VI.encode("utf-32")),
+        ("utf16-le-no-bom.txt", VI.encode("utf-16-le")),  # Windows tools write these too
+        ("utf16-be-no-bom.txt", VI.encode("utf-16-be")),
     ],
 )
 def test_unicode_encodings(tmp_path, name, data):
     text = load_text(write(tmp_path, name, data))
     assert text == VI
     assert "\ufeff" not in text
+
+
+def test_sixteen_bit_numbers_are_still_binary(tmp_path):
+    import array
+
+    numbers = array.array("H", list(range(200)) * 20).tobytes()  # zero high bytes, like UTF-16
+    with pytest.raises(IngestError, match="binary"):
+        load_file(write(tmp_path, "numbers.txt", numbers))
 
 
 def test_cp1258_decodes_to_nfc(tmp_path, cp1258):

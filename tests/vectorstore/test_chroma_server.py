@@ -24,38 +24,72 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
+def _chroma_exe() -> str:
     exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     if not Path(exe).exists():
         pytest.skip("the `chroma` command (from the chromadb package) is not installed")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "w")  # noqa: SIM115 - closed below
+    return exe
+
+
+def _start_server(data: Path, port: int) -> subprocess.Popen:
+    """``chroma run`` on loopback, once it accepts connections (log in data/server.log)."""
+    log = open(data / "server.log", "a")  # noqa: SIM115 - the child process keeps it
     proc = subprocess.Popen(
-        [exe, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        [_chroma_exe(), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
+                return proc
         except OSError:
             if proc.poll() is not None:
                 raise RuntimeError((data / "server.log").read_text()) from None
             time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("chroma server did not start in 60 s")
-    yield port
+    proc.kill()
+    raise RuntimeError("chroma server did not start in 60 s")
+
+
+def _stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    port = _free_port()
+    proc = _start_server(tmp_path_factory.mktemp("chroma-server"), port)
+    yield port
+    _stop_server(proc)
+
+
+def test_a_server_lost_midway_is_a_store_error_and_comes_back(tmp_path):
+    """Once connected, the client raises httpx errors; the store says what happened,
+    and connects again when the server is back."""
+    from vectorstore.errors import StoreError
+    from vectorstore.testing import make_meta, unit_vector
+
+    port = _free_port()
+    proc = _start_server(tmp_path, port)
+    try:
+        store = ChromaStore(collection="lost", embedding_model="m1", host="127.0.0.1", port=port)
+        store.upsert(["a"], ["Hà Nội"], [make_meta("x")], [unit_vector(1)])
+        store.set_manifest("x", {"doc_hash": "h1"})
+        _stop_server(proc)
+        for call in (store.manifest, store.count, lambda: store.query_ids(unit_vector(1), 3)):
+            with pytest.raises(StoreError, match="Chroma .* at http"):
+                call()
+        proc = _start_server(tmp_path, port)
+        assert store.count() == 1 and set(store.manifest()) == {"x"}
+    finally:
+        _stop_server(proc)
 
 
 class TestServerStore(StoreContract):
