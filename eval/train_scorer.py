@@ -279,9 +279,6 @@ def _write(model: EvidenceModel, path: Path) -> None:
     path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
 
 _FIGURES = (
     ("gold_in_answer", "gold answer in the answer"),
@@ -292,6 +289,12 @@ _FIGURES = (
     ("direct_f1", "direct F1 where shown"),
     ("answer_chars", "answer chars"),
 )
+
+
+def _cell(v: object) -> str:
+    if not isinstance(v, float) or v != v:  # None or NaN
+        return "—"
+    return f"{v:.0f}" if v > 1 else f"{v:.3f}"
 
 
 def model_card(model: EvidenceModel) -> str:
@@ -343,7 +346,7 @@ def model_card(model: EvidenceModel) -> str:
         "|---|---|" + "---:|" * len(_FIGURES),
     ]
     for row in meta.get("cross_set", []):
-        vals = " | ".join(str(row.get(k, "")) for k, _ in _FIGURES)
+        vals = " | ".join(_cell(row.get(k)) for k, _ in _FIGURES)
         lines.append(f"| {row['measured_on']} | {row['trained_on']} | {vals} |")
     lines += ["", "## Features and weights (standardised)", "", "| feature | weight | what it is |",
               "|---|---:|---|"]  # fmt: skip
@@ -361,3 +364,7 @@ def model_card(model: EvidenceModel) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

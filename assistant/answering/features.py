@@ -121,18 +121,18 @@ def coverage(ctx: EvidenceContext, c: Candidate) -> float:
 
 
 def context_coverage(ctx: EvidenceContext, c: Candidate) -> float:
-    """The same, over the sentence, its neighbours and the title."""
+    """IDF-weighted share of the question's words in the sentence, its neighbours and the title."""
     around = set(ctx.form(c.tokens + c.prev_tokens + c.next_tokens))
     return ctx.covered(around | ctx.title_tokens[c.passage_index])
 
 
 def prev_coverage(ctx: EvidenceContext, c: Candidate) -> float:
-    """The same, over the sentence before (it may name what this one speaks of)."""
+    """IDF-weighted share of the question's words in the sentence before."""
     return ctx.covered(set(ctx.form(c.prev_tokens)))
 
 
 def next_coverage(ctx: EvidenceContext, c: Candidate) -> float:
-    """The same, over the sentence after."""
+    """IDF-weighted share of the question's words in the sentence after."""
     return ctx.covered(set(ctx.form(c.next_tokens)))
 
 
@@ -150,7 +150,7 @@ def rarest_word(ctx: EvidenceContext, c: Candidate) -> float:
 
 
 def passage_coverage(ctx: EvidenceContext, c: Candidate) -> float:
-    """The same, over the whole passage and its title."""
+    """IDF-weighted share of the question's words in the whole passage and its title."""
     return ctx.covered(ctx.passage_tokens[c.passage_index])
 
 
