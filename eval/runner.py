@@ -54,7 +54,15 @@ STANDALONE_CATEGORY = "followup_standalone"
 
 #: metrics where lower is better: their threshold is a ceiling, not a floor
 LOWER_IS_BETTER = frozenset(
-    {"false_abstention_rate", "retrieve_p50_ms", "retrieve_p95_ms", "ask_p50_ms", "ask_p95_ms"}
+    {
+        "false_abstention_rate",
+        "false_abstentions",
+        "answer_chars",
+        "retrieve_p50_ms",
+        "retrieve_p95_ms",
+        "ask_p50_ms",
+        "ask_p95_ms",
+    }
 )
 
 RETRIEVAL_METRICS = (

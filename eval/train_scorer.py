@@ -35,6 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answering.direct_answer import (
+    SPAN_FEATURES,
+    SpanModel,
+    best_span,
+    span_candidates,
+    span_features,
+)
 from assistant.answering.evidence import DEFAULT_MODEL, EvidenceModel, EvidenceScorer
 from assistant.answering.evidence_answerer import EvidenceAnswerer
 from assistant.answering.features import FEATURE_NAMES, EvidenceContext
@@ -110,6 +117,41 @@ def fit(x: np.ndarray, y: np.ndarray, meta: dict) -> EvidenceModel:
     )
 
 
+def span_examples(model: EvidenceModel, asked: Sequence[Asked]) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate spans of the best sentence, where that sentence holds the gold answer,
+    labelled 1 when the span's token F1 against the gold answer is at least 0.5."""
+    scorer = EvidenceScorer(model)
+    rows, labels = [], []
+    for a in asked:
+        if a.withheld or not a.passages:
+            continue
+        ev = scorer.score(a.question.question, a.passages)
+        best = ev.best
+        if best is None or a.doc_ids[best.candidate.passage_index] != a.question.doc_id:
+            continue
+        if not _holds(best.candidate.text, a.question.answer):
+            continue
+        spans = span_candidates(ev.context, best)
+        for (s, e, _), r in zip(spans, span_features(ev.context, best, spans), strict=True):
+            rows.append([r[f] for f in SPAN_FEATURES])
+            labels.append(int(span_f1(best.candidate.text[s:e], a.question.answer) >= 0.5))
+    return np.asarray(rows, dtype=float).reshape(-1, len(SPAN_FEATURES)), np.asarray(labels, dtype=int)
+
+
+def fit_spans(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceModel:
+    """``model`` with a span scorer fitted on ``asked`` (unchanged when too few spans)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = span_examples(model, asked)
+    if len(set(y.tolist())) < 2:
+        return model
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    lr = LogisticRegression(C=1.0, max_iter=3000).fit((x - mean) / scale, y)
+    span = SpanModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    return EvidenceModel(**{**model.__dict__, "span_model": span})
+
+
 # ------------------------------------------------------------------ decisions
 @dataclass
 class Outcome:
@@ -121,6 +163,7 @@ class Outcome:
     chars: dict[float, int]
     direct: str
     direct_f1: float
+    span_probability: float
     baseline_in: bool
 
 
@@ -135,6 +178,8 @@ def outcomes(model: EvidenceModel, asked: Sequence[Asked]) -> list[Outcome]:
             continue
         answers = {r: s.answer(a.question.question, a.passages) for r, s in scorers.items()}
         first = answers[RATIOS[0]]
+        ev = scorers[RATIOS[0]].scorer.score(a.question.question, a.passages)
+        found = best_span(ev.context, ev.best, model.span_model) if ev.best else None
         out.append(
             Outcome(
                 withheld=a.withheld,
@@ -143,6 +188,7 @@ def outcomes(model: EvidenceModel, asked: Sequence[Asked]) -> list[Outcome]:
                 chars={r: len(m.strip_citation_markers(x.text)) for r, x in answers.items()},
                 direct=first.direct_answer,
                 direct_f1=span_f1(first.direct_answer, a.question.answer) if first.direct_answer else 0.0,
+                span_probability=found[1] if found else 0.0,
                 baseline_in=gold_in(a.baseline, a.question.answer),
             )
         )
@@ -167,8 +213,8 @@ def choose(
         if chars <= MAX_MEAN_CHARS and g > best_g:
             ratio, best_g = r, g
     span_t = 1.01
-    for t in sorted({round(o.confidence, 3) for o in answered if o.direct}):
-        shown = [o for o in answered if o.direct and o.confidence >= t]
+    for t in sorted({round(o.span_probability, 3) for o in answered if o.direct}):
+        shown = [o for o in answered if o.direct and o.span_probability >= t]
         if len(shown) >= 20 and sum(o.direct_f1 for o in shown) / len(shown) >= SPAN_F1_TARGET:
             span_t = t
             break
@@ -182,7 +228,7 @@ def measure(model: EvidenceModel, outs: Sequence[Outcome]) -> dict[str, float]:
     ans = [o for o in outs if not o.withheld]
     held = [o for o in outs if o.withheld]
     answered = [o for o in ans if o.confidence >= t]
-    shown = [o for o in answered if o.direct and o.confidence >= model.span_threshold]
+    shown = [o for o in answered if o.direct and o.span_probability >= model.span_threshold]
 
     def mean(xs: list[float]) -> float:
         return round(sum(xs) / len(xs), 3) if xs else float("nan")
@@ -235,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         train = [n for n in sets if n != held_out]
         x = np.vstack([data[n][0] for n in train])
         y = np.concatenate([data[n][1] for n in train])
-        model = fit(x, y, {})
+        model = fit_spans(fit(x, y, {}), [a for n in train for a in sets[n]])
         model = choose(
             model, [o for n in train for o in outcomes(model, sets[n])], args.false_abstention_budget
         )
@@ -256,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cross_set": table,
         "command": "python -m eval.train_scorer " + " ".join(f"--set {s}" for s in args.set),
     }
-    final = fit(x, y, meta)
+    final = fit_spans(fit(x, y, meta), [a for asked in sets.values() for a in asked])
     final = choose(
         final, [o for a in sets.values() for o in outcomes(final, a)], args.false_abstention_budget
     )
@@ -334,7 +380,8 @@ def model_card(model: EvidenceModel) -> str:
         "withheld questions as possible are refused)",
         f"- add a sentence whose probability is at least **{model.extra_sentence_ratio}** of the "
         "best (most gold answers with answers ≤ 300 characters on average)",
-        f"- show the direct answer from probability **{model.span_threshold}** (span token F1 ≥ "
+        f"- show the direct answer when the span scorer's probability reaches "
+        f"**{model.span_threshold}** (the lowest at which shown spans reach token F1 ≥ "
         f"{SPAN_F1_TARGET} on the training sets; above 1 means never)",
         "",
         "## Measured on a set the scorer never saw",
@@ -353,6 +400,11 @@ def model_card(model: EvidenceModel) -> str:
     for name, c in sorted(zip(model.features, model.coef, strict=True), key=lambda t: -abs(t[1])):
         doc = (FEATURES[name].__doc__ or "").strip().splitlines()[0]
         lines.append(f"| `{name}` | {c:+.3f} | {doc} |")
+    if model.span_model is not None:
+        lines += ["", "## Direct-answer span scorer (standardised weights)", "",
+                  "| feature | weight |", "|---|---:|"]  # fmt: skip
+        for name, c in zip(SPAN_FEATURES, model.span_model.coef, strict=True):
+            lines.append(f"| `{name}` | {c:+.3f} |")
     lines += [
         "",
         "## Limits",

@@ -11,3 +11,11 @@ echo "==> integration tests (real model, Chroma server, Gradio server, headless 
 python -m pytest -m integration -q
 echo "==> evaluation regression gate"
 python -m eval --check --no-progress
+# answers on text nobody on this project wrote: the first 400 questions of the Zalo wiki QA
+# file end to end (thresholds "qa-zalo-400"), when the shared benchmarks sit beside the clone
+ZALO=../shared/benchmarks/zalo-wikiqa-2019/train.json
+if [ -f "$ZALO" ]; then
+  python -m eval qa --path "$ZALO" --name zalo-400 --limit 400 --check --no-progress
+else
+  echo "(skipped the public-set gate: $ZALO not found)"
+fi

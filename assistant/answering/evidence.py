@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.candidates import Candidate
+from assistant.answering.direct_answer import SpanModel
 from assistant.answering.features import FEATURE_NAMES, EvidenceContext
 from assistant.types import Passage
 
@@ -82,6 +83,7 @@ class EvidenceModel:
     extra_sentence_ratio: float
     span_threshold: float
     meta: dict[str, Any]
+    span_model: SpanModel | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> EvidenceModel:
@@ -97,6 +99,7 @@ class EvidenceModel:
                 extra_sentence_ratio=float(raw.get("extra_sentence_ratio", 1.0)),
                 span_threshold=float(raw.get("span_threshold", 0.5)),
                 meta=dict(raw.get("meta", {})),
+                span_model=SpanModel.from_json(raw["span_model"]) if raw.get("span_model") else None,
             )
         except FileNotFoundError:
             raise ModelFileError(f"evidence model not found: {path}") from None
@@ -123,6 +126,7 @@ class EvidenceModel:
             "abstain_threshold": round(self.abstain_threshold, 4),
             "extra_sentence_ratio": round(self.extra_sentence_ratio, 4),
             "span_threshold": round(self.span_threshold, 4),
+            "span_model": self.span_model.to_json() if self.span_model else None,
             "meta": self.meta,
         }
 

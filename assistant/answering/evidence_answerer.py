@@ -26,34 +26,13 @@ from collections.abc import Iterator, Sequence
 
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
 from assistant.answering.composer import Chosen, compose, word_groups
+from assistant.answering.direct_answer import best_span
 from assistant.answering.evidence import Evidence, EvidenceScorer, ScoredCandidate
-from assistant.answering.features import EvidenceContext, answer_spans
 from assistant.types import Answer, Passage
 from ingest.vietnamese import nfc, tokenize
 
 RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
 MAX_DIRECT_CHARS = 80
-
-
-def direct_span(ctx: EvidenceContext, sc: ScoredCandidate) -> tuple[int, int] | None:
-    """The span of the kind asked in the sentence nearest the question's words (offsets in
-    the sentence), or None."""
-    c = sc.candidate
-    spans = answer_spans(ctx, c)
-    if not spans:
-        return None
-    terms = set(ctx.question.terms)
-    low, off, anchors = c.text.lower(), 0, []
-    for t in c.tokens:
-        i = low.find(t, off)
-        if i < 0:
-            continue
-        off = i + len(t)
-        if ctx.form((t,))[0] in terms:
-            anchors.append(i)
-    if not anchors:
-        return spans[0] if len(spans) == 1 else None
-    return min(spans, key=lambda s: min(min(abs(s[0] - a), abs(s[1] - a)) for a in anchors))
 
 
 class EvidenceAnswerer(Answerer):
@@ -154,9 +133,10 @@ class EvidenceAnswerer(Answerer):
             )
             return
         best = ev.ranked[0]
-        span = direct_span(ev.context, best)
-        direct = ""
-        if span and best.probability >= self.scorer.model.span_threshold:
+        found = best_span(ev.context, best, self.scorer.model.span_model)
+        span, direct = None, ""
+        if found and found[1] >= self.scorer.model.span_threshold:
+            span = found[0]
             direct = best.candidate.text[span[0] : span[1]].strip()
         chosen = [
             Chosen(
