@@ -25,7 +25,7 @@ from assistant.types import Answer, AssistantError, IngestReport, Passage
 from ingest import schema
 from ingest.errors import IngestError
 from ingest.pipeline import discover_files, load_article
-from ingest.vietnamese import nfc
+from textvi import nfc
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document

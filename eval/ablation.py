@@ -32,7 +32,7 @@ from assistant.settings import BUNDLED_CORPUS
 from eval.dataset import load_dataset
 from eval.metrics import hit_at_k, mrr
 from eval.zalo import load_squad, write_paragraphs
-from ingest.vietnamese import fold_diacritics
+from textvi import fold_diacritics
 from vectorstore.index import FusionWeights
 from vectorstore.lexical import LexicalIndex
 

@@ -34,7 +34,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from ingest import schema
-from ingest.vietnamese import nfc, periods, query_kind
+from textvi import nfc, periods, query_kind
 from vectorstore.lexical import LexicalIndex
 from vectorstore.locking import WriterLock
 from vectorstore.store import StoredChunk, VectorStore
