@@ -61,6 +61,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.core import Assistant, check_k
+from assistant.errors import exit_code
 from assistant.feedback import FeedbackLog, citation_records, feedback_record
 from assistant.login import PasswordCheck, login_credentials
 from assistant.settings import Settings
@@ -700,7 +701,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own startup requests
-    from assistant.cli import exit_code
 
     def serve() -> None:
         settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
