@@ -116,6 +116,27 @@ class Assistant:
         other._components = dataclasses.replace(self.components, answerer=answerer)
         return other
 
+    def with_settings(self, settings: Settings) -> Assistant:
+        """A view of this assistant under other search and answer settings (same model, store).
+
+        Only how questions are searched and answered may differ (``retrieval``, ``answer``,
+        ``history``...): ``data_dir``, ``chroma``, ``embedding`` and ``chunking`` must be this
+        assistant's, since the view reads the same index. The embedding model and the store
+        are shared; the rest (lexical index, re-ranker, answerer) is built from ``settings``.
+        An ablation is a list of such settings.
+
+        >>> bot = Assistant(Settings(data_dir="/tmp/kb", embedding={"model": "fake"}))
+        >>> lexical = bot.with_settings(bot.settings.model_copy(
+        ...     update={"retrieval": bot.settings.retrieval.model_copy(update={"mode": "lexical"})}))
+        >>> lexical.settings.retrieval.mode
+        'lexical'
+        """
+        for part in ("data_dir", "chroma", "embedding", "chunking"):
+            if getattr(settings, part) != getattr(self.settings, part):
+                raise ValueError(f"with_settings: {part} differs from this assistant's")
+        c = self.components
+        return Assistant(settings, embeddings=c.embeddings, store=c.store)
+
     def warm_up(self) -> None:
         """Load the model, open the store and the lexical index now."""
         c = self.components
