@@ -116,6 +116,18 @@ class Assistant:
         other._components = dataclasses.replace(self.components, answerer=answerer)
         return other
 
+    def with_answer_mode(self, mode: str) -> Assistant:
+        """A view of this assistant answering in another ``answer.mode`` (same index).
+
+        >>> bot = Assistant(Settings(data_dir="/tmp/kb", embedding={"model": "fake"}))
+        >>> type(bot.with_answer_mode("learned").answerer).__name__
+        'EvidenceAnswerer'
+        """
+        from assistant.factory import build_answerer
+
+        answer = self.settings.answer.model_copy(update={"mode": mode})
+        return self.with_answerer(build_answerer(self.settings.model_copy(update={"answer": answer})))
+
     def with_settings(self, settings: Settings) -> Assistant:
         """A view of this assistant under other search and answer settings (same model, store).
 

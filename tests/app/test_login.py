@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.login import PasswordCheck, login_credentials
 from assistant.settings import AppSettings
 from assistant.types import AssistantError
+from webapp.login import PasswordCheck, login_credentials
 
 REPO = Path(__file__).resolve().parents[2]
 
