@@ -60,11 +60,11 @@ from typing import Any
 
 import gradio as gr
 
+from assistant import StoreError
 from assistant.core import Assistant, check_k
 from assistant.errors import exit_code
 from assistant.settings import Settings
 from assistant.types import Answer, AssistantError
-from vectorstore.errors import StoreError
 from webapp.feedback import FeedbackLog, citation_records, feedback_record
 from webapp.login import PasswordCheck, login_credentials
 from webapp.ui_format import (
