@@ -60,12 +60,14 @@ from typing import Any
 
 import gradio as gr
 
+from assistant import StoreError
 from assistant.core import Assistant, check_k
-from assistant.feedback import FeedbackLog, citation_records, feedback_record
-from assistant.login import PasswordCheck, login_credentials
+from assistant.errors import exit_code
 from assistant.settings import Settings
 from assistant.types import Answer, AssistantError
-from assistant.ui_format import (
+from webapp.feedback import FeedbackLog, citation_records, feedback_record
+from webapp.login import PasswordCheck, login_credentials
+from webapp.ui_format import (
     ALLOWED_UPLOAD_SUFFIXES,
     NO_SOURCES_HTML,
     SEARCHING_SOURCES_HTML,
@@ -85,8 +87,7 @@ from assistant.ui_format import (
     upload_rejection,
     user_error_message,
 )
-from assistant.uploads import BACKUP_PREFIX, reconcile_uploads, upload_path
-from vectorstore.errors import StoreError
+from webapp.uploads import BACKUP_PREFIX, reconcile_uploads, upload_path
 
 log = logging.getLogger("assistant.app")
 
@@ -199,11 +200,7 @@ class ChatSession:
             mode = "extractive"
         with self._lock:
             if mode not in self._views:
-                from assistant.factory import build_answerer
-
-                answer = self.settings.answer.model_copy(update={"mode": mode})
-                other = self.settings.model_copy(update={"answer": answer})
-                self._views[mode] = self.assistant.with_answerer(build_answerer(other))
+                self._views[mode] = self.assistant.with_answer_mode(mode)
             return self._views[mode]
 
 
@@ -559,7 +556,7 @@ def ingest_uploads(
 
     A refused or unreadable file is reported by name and leaves everything else
     as it was. An upload whose name a different stored file already has is stored as
-    ``name (2).ext`` (see :func:`assistant.uploads.upload_path`) and the report says so.
+    ``name (2).ext`` (see :func:`webapp.uploads.upload_path`) and the report says so.
     """
     if not files:
         return render_ingest_report(None)
@@ -700,7 +697,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own startup requests
-    from assistant.cli import exit_code
 
     def serve() -> None:
         settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))

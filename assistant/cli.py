@@ -1,5 +1,8 @@
-"""The ``assistant`` command: a thin client of :class:`assistant.Assistant`.
+"""The core commands of ``assistant`` (ingest, search, sources, delete, ask, chat).
 
+A thin client of :class:`assistant.Assistant` that knows nothing above the core: the
+installed ``assistant`` command (the top-level :mod:`cli`) adds ``serve`` and ``eval``
+to this parser. ``python -m assistant.cli`` runs the core commands alone.
 Domain errors become one clean message on stderr and exit code 2.
 """
 
@@ -12,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from assistant.errors import exit_code
 from assistant.settings import Settings
 
 log = logging.getLogger("assistant")
@@ -186,22 +190,14 @@ def _ensure_corpus(bot) -> None:
         _out(f"Empty index: ingested {bot.settings.corpus_dir}: {report.summary()}")
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from app import main as app_main
+def build_parser(
+    *more_commands: Callable[[argparse._SubParsersAction], None],
+) -> argparse.ArgumentParser:
+    """The parser of the core commands; each of ``more_commands`` adds its own subcommands.
 
-    argv = []
-    if args.data_dir:
-        argv += ["--data-dir", args.data_dir]
-    if args.host:
-        argv += ["--host", args.host]
-    if args.port:
-        argv += ["--port", str(args.port)]
-    if args.no_ingest:
-        argv += ["--no-ingest"]
-    return app_main(argv)
-
-
-def build_parser() -> argparse.ArgumentParser:
+    >>> build_parser().parse_args(["ask", "Hà Nội?"]).command
+    'ask'
+    """
     p = argparse.ArgumentParser(
         prog="assistant",
         description="Vietnamese retrieval Q&A over news articles, with citations.",
@@ -260,33 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_chat)
 
-    sp = sub.add_parser("serve", help="start the chat web app")
-    sp.add_argument("--data-dir")
-    sp.add_argument("--host")
-    sp.add_argument("--port", type=int)
-    sp.add_argument(
-        "--no-ingest",
-        action="store_true",
-        help="do not ingest the bundled corpus on an empty store",
-    )
-    sp.set_defaults(func=cmd_serve)
-
-    # listed for --help; `main` hands `assistant eval ...` to eval.__main__ before parsing
-    sub.add_parser(
-        "eval", help="run the evaluation suite (see `assistant eval --help`)", add_help=False
-    )
+    for add in more_commands:
+        add(sub)
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["eval"]:
-        # the evaluation has its own options; hand them over untouched
-        from eval.__main__ import main as eval_main
-
-        return eval_main(argv[1:])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command: set the logging level, turn domain errors into exit code 2."""
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -294,31 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return exit_code(lambda: args.func(args))
 
 
-def exit_code(
-    action: Callable[[], int | None],
-    *,
-    on_interrupt: int = 130,
-    interrupt_note: str = "interrupted",
-) -> int:
-    """Run a command; a domain error or bad settings becomes one clean line on
-    stderr and exit code 2, Ctrl+C exits with ``on_interrupt``."""
-    from pydantic import ValidationError
-
-    from assistant.types import AssistantError
-    from vectorstore.errors import StoreError
-
-    try:
-        return int(action() or 0)
-    except (AssistantError, StoreError) as e:
-        sys.stderr.write(f"error: {e}\n")
-        return 2
-    except ValidationError as e:
-        sys.stderr.write(f"error: invalid settings:\n{e}\n")
-        return 2
-    except KeyboardInterrupt:
-        if interrupt_note:
-            sys.stderr.write(interrupt_note + "\n")
-        return on_interrupt
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m assistant.cli``; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return run(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,7 @@ from assistant.types import Answer, AssistantError, IngestReport, Passage
 from ingest import schema
 from ingest.errors import IngestError
 from ingest.pipeline import discover_files, load_article
-from ingest.vietnamese import nfc
+from textvi import nfc
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
@@ -115,6 +115,39 @@ class Assistant:
         other = Assistant(self.settings, answerer=answerer)
         other._components = dataclasses.replace(self.components, answerer=answerer)
         return other
+
+    def with_answer_mode(self, mode: str) -> Assistant:
+        """A view of this assistant answering in another ``answer.mode`` (same index).
+
+        >>> bot = Assistant(Settings(data_dir="/tmp/kb", embedding={"model": "fake"}))
+        >>> type(bot.with_answer_mode("learned").answerer).__name__
+        'EvidenceAnswerer'
+        """
+        from assistant.factory import build_answerer
+
+        answer = self.settings.answer.model_copy(update={"mode": mode})
+        return self.with_answerer(build_answerer(self.settings.model_copy(update={"answer": answer})))
+
+    def with_settings(self, settings: Settings) -> Assistant:
+        """A view of this assistant under other search and answer settings (same model, store).
+
+        Only how questions are searched and answered may differ (``retrieval``, ``answer``,
+        ``history``...): ``data_dir``, ``chroma``, ``embedding`` and ``chunking`` must be this
+        assistant's, since the view reads the same index. The embedding model and the store
+        are shared; the rest (lexical index, re-ranker, answerer) is built from ``settings``.
+        An ablation is a list of such settings.
+
+        >>> bot = Assistant(Settings(data_dir="/tmp/kb", embedding={"model": "fake"}))
+        >>> lexical = bot.with_settings(bot.settings.model_copy(
+        ...     update={"retrieval": bot.settings.retrieval.model_copy(update={"mode": "lexical"})}))
+        >>> lexical.settings.retrieval.mode
+        'lexical'
+        """
+        for part in ("data_dir", "chroma", "embedding", "chunking"):
+            if getattr(settings, part) != getattr(self.settings, part):
+                raise ValueError(f"with_settings: {part} differs from this assistant's")
+        c = self.components
+        return Assistant(settings, embeddings=c.embeddings, store=c.store)
 
     def warm_up(self) -> None:
         """Load the model, open the store and the lexical index now."""

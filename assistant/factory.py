@@ -106,7 +106,7 @@ def build_components(
     index = DocumentIndex(
         embeddings,
         store,
-        LexicalIndex(lexical_dir),
+        LexicalIndex(lexical_dir, bigrams=r.lexical_bigrams),
         lock=WriterLock(settings.data_dir / "write.lock") if settings.chroma.mode == "embedded" else None,
         fusion=FusionWeights(
             method=r.fusion,

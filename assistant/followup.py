@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ingest.vietnamese import fold_diacritics, nfc, person_names
+from textvi import fold_diacritics, nfc, person_names
 
 if TYPE_CHECKING:
     from assistant.answering.base import Turn

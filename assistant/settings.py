@@ -104,6 +104,11 @@ class RetrievalSettings(BaseModel):
     foreign_lexical_weight: float = Field(
         0.2, ge=0.0, description="Lexical weight for questions in another language."
     )
+    lexical_bigrams: bool = Field(
+        True,
+        description="Index syllable bigrams ('hà_nội') besides syllables for BM25: a cheap "
+        "Vietnamese word segmentation (False: syllables only).",
+    )
     restore_diacritics: bool = Field(
         True,
         description="Restore the marks of a query typed without diacritics for the dense side.",

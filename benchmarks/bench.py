@@ -152,7 +152,7 @@ def bench_scale(results: dict, n: int = 100_000) -> None:
             store.upsert(ids, texts, metas, vecs.tolist())
             store.set_manifest(source, {"doc_hash": doc_hash, "title": source, "chunks": per_source, "chunker": index.chunker_signature})
         build = time.perf_counter() - t0
-        index._invalidate()
+        index.refresh()
         t0 = time.perf_counter()
         index.sync_lexical()
         lex_build = time.perf_counter() - t0

@@ -4,7 +4,7 @@
     python benchmarks/segmentation.py --zalo ../shared/benchmarks/zalo-wikiqa-2019/train.json
 
 BM25 alone (``bm25s``, k1=1.2, b=0.75, the index's own parameters) over the same
-chunks, tokenised six ways: NFC lower-cased syllables (``ingest.vietnamese.tokenize``),
+chunks, tokenised six ways: NFC lower-cased syllables (``textvi.vietnamese.tokenize``),
 syllables + syllable bigrams (the default), and pyvi's and underthesea's words, alone
 and with the syllables beside them. Printed per set: hit@1, hit@5, MRR, and the
 tokenisation time per chunk (what ingest pays) and per question (what every query pays).
@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 from eval.dataset import load_dataset  # noqa: E402
 from eval.metrics import contains_evidence  # noqa: E402
 from ingest import ArticleChunker, load_articles  # noqa: E402
-from ingest.vietnamese import nfc, tokenize  # noqa: E402
+from textvi import nfc, tokenize  # noqa: E402
 from vectorstore.index import indexed_text  # noqa: E402
 
 Tokenizer = Callable[[str], list[str]]

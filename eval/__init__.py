@@ -8,7 +8,7 @@ Example:
     1.0
 """
 
-from eval.dataset import CATEGORIES, DatasetError, EvalItem, HistoryTurn, load_dataset, select_items
+from eval.dataset import CATEGORIES, DatasetError, EvalItem, load_dataset, select_items
 from eval.metrics import (
     MetricResult,
     abstention_precision,
@@ -48,7 +48,6 @@ __all__ = [
     "EvalItem",
     "EvalResult",
     "GateResult",
-    "HistoryTurn",
     "MetricResult",
     "abstention_precision",
     "abstention_recall",

@@ -266,8 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from pydantic import ValidationError
 
-    from assistant.types import AssistantError
-    from vectorstore.errors import StoreError
+    from assistant import AssistantError, StoreError
 
     try:
         if not sub and args.compare:

@@ -3,8 +3,9 @@
     python -m eval.ablation --zalo ../shared/benchmarks/zalo-wikiqa-2019/train.json
     python -m eval.ablation --zalo PATH --chunk-sizes 400,600,800,1000 --overlaps 0,1  # also sweep chunking
 
-Every variant runs through ``Assistant.retrieve`` on one index per corpus (the
-index is built once; variants change only how a query is searched). Prints a
+Every variant is a set of retrieval settings (``Settings.retrieval``), run through
+``Assistant.retrieve`` on a view of one index per corpus (``Assistant.with_settings``:
+the index is built once; variants change only how a query is searched). Prints a
 Markdown table (the one in docs/retrieval.md) and writes it with ``--out``.
 
 Sets:
@@ -17,24 +18,23 @@ Sets:
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
 
 from assistant import Assistant, Settings
-from assistant.rerank import EvidenceReranker
 from assistant.settings import BUNDLED_CORPUS
 from eval.dataset import load_dataset
 from eval.metrics import hit_at_k, mrr
 from eval.zalo import load_squad, write_paragraphs
-from ingest.vietnamese import fold_diacritics
-from vectorstore.index import FusionWeights
-from vectorstore.lexical import LexicalIndex
+from textvi import fold_diacritics
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = BUNDLED_CORPUS
@@ -45,41 +45,52 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Variant:
+    """One row of the table: a name and the retrieval settings it changes from the defaults."""
+
     name: str
-    mode: str = "hybrid"
-    fusion: FusionWeights | None = None
-    bigrams: bool = True
-    rerank: float | None = None  # evidence re-ranking weight (None: first stage only)
+    retrieval: dict[str, Any] = field(default_factory=dict)
+
+    def settings(self, base: Settings) -> Settings:
+        """``base`` with this variant's retrieval settings."""
+        retrieval = base.retrieval.model_validate({**base.retrieval.model_dump(), **self.retrieval})
+        return base.model_copy(update={"retrieval": retrieval})
 
 
-def variants(base: FusionWeights, rerank_weight: float = 0.4) -> list[Variant]:
+FIRST_STAGE = {"rerank": "none"}
+_ALL_WEIGHTS = (
+    "dense_weight", "lexical_weight", "folded_dense_weight", "folded_lexical_weight",
+    "foreign_dense_weight", "foreign_lexical_weight",
+)  # fmt: skip
+
+
+def variants(rerank_weight: float = 0.4, period_weight: float = 2.5) -> list[Variant]:
     """From the plain baselines to the default, one component at a time."""
-    plain_rrf = FusionWeights(
-        method="rrf", dense=1, lexical=1, folded_dense=1, folded_lexical=1, foreign_dense=1,
-        foreign_lexical=1, candidates=base.candidates, restore_diacritics=False, period=0.0,
-    )  # fmt: skip
-    no_period = replace(base, period=0.0)
-    rrf_restored = replace(plain_rrf, restore_diacritics=True)
-    z_equal = replace(
-        no_period, dense=0.5, lexical=0.5, folded_dense=0.5, folded_lexical=0.5, foreign_dense=0.5,
-        foreign_lexical=0.5,
-    )  # fmt: skip
+    plain_rrf = {
+        **FIRST_STAGE, "fusion": "rrf", **dict.fromkeys(_ALL_WEIGHTS, 1.0),
+        "restore_diacritics": False, "period_weight": 0.0,
+    }  # fmt: skip
+    no_period = {**FIRST_STAGE, "period_weight": 0.0}
+    rrf_restored = {**plain_rrf, "restore_diacritics": True}
+    z_equal = {**no_period, **dict.fromkeys(_ALL_WEIGHTS, 0.5)}
+    no_restore = {"restore_diacritics": False}
+    dense, lexical, unigrams = {"mode": "dense"}, {"mode": "lexical"}, {"lexical_bigrams": False}
+    reranked = {"rerank": "evidence", "rerank_weight": rerank_weight}
     return [
-        Variant("dense only (e5-small)", mode="dense", fusion=replace(base, restore_diacritics=False)),
-        Variant("dense only + diacritic restoration", mode="dense", fusion=base),
-        Variant("BM25 only, syllable unigrams", mode="lexical", fusion=base, bigrams=False),
-        Variant("BM25 only, unigrams + bigrams", mode="lexical", fusion=base),
-        Variant("plain RRF dense + BM25 (k=60)", fusion=plain_rrf),
-        Variant("RRF + diacritic restoration", fusion=rrf_restored),
-        Variant("z-score fusion, equal weights", fusion=z_equal),
-        Variant("z-score fusion, query-aware weights", fusion=no_period),
-        Variant(f"+ the chunk's year, bonus {base.period:g}", fusion=base),
-        Variant("+ evidence re-ranking, weight 0.3", fusion=base, rerank=0.3),
-        Variant(f"+ evidence re-ranking, weight {rerank_weight} (default)", fusion=base, rerank=rerank_weight),
-        Variant("+ evidence re-ranking, weight 0.5", fusion=base, rerank=0.5),
-        Variant("default without the chunk's year", fusion=no_period, rerank=rerank_weight),
-        Variant("default without diacritic restoration", fusion=replace(base, restore_diacritics=False), rerank=rerank_weight),
-        Variant("default with unigram BM25", fusion=base, bigrams=False, rerank=rerank_weight),
+        Variant("dense only (e5-small)", {**FIRST_STAGE, **dense, **no_restore}),
+        Variant("dense only + diacritic restoration", {**FIRST_STAGE, **dense}),
+        Variant("BM25 only, syllable unigrams", {**FIRST_STAGE, **lexical, **unigrams}),
+        Variant("BM25 only, unigrams + bigrams", {**FIRST_STAGE, **lexical}),
+        Variant("plain RRF dense + BM25 (k=60)", plain_rrf),
+        Variant("RRF + diacritic restoration", rrf_restored),
+        Variant("z-score fusion, equal weights", z_equal),
+        Variant("z-score fusion, query-aware weights", no_period),
+        Variant(f"+ the chunk's year, bonus {period_weight:g}", FIRST_STAGE),
+        Variant("+ evidence re-ranking, weight 0.3", {**reranked, "rerank_weight": 0.3}),
+        Variant(f"+ evidence re-ranking, weight {rerank_weight} (default)", reranked),
+        Variant("+ evidence re-ranking, weight 0.5", {**reranked, "rerank_weight": 0.5}),
+        Variant("default without the chunk's year", {**reranked, "period_weight": 0.0}),
+        Variant("default without diacritic restoration", {**reranked, **no_restore}),
+        Variant("default with unigram BM25", {**reranked, **unigrams}),
     ]
 
 
@@ -89,19 +100,42 @@ def _pid_match(pid: str, passage) -> bool:
 
 def build(data_dir: Path, paths: Sequence[Path], chunk_size: int, overlap: int | None = None) -> Assistant:
     chunking = {"chunk_size": chunk_size} if overlap is None else {"chunk_size": chunk_size, "chunk_overlap": overlap}
-    bot = Assistant(Settings(data_dir=data_dir, chunking=chunking))
+    bot = _cached(Settings(data_dir=data_dir, chunking=chunking))
     report = bot.ingest(paths)
     if report.failed:
         raise SystemExit(f"ingest failed: {report.failed}")
-    _cache_query_embeddings(bot)
     bot.warm_up()
     return bot
 
 
-def _cache_query_embeddings(bot: Assistant) -> None:
-    """Variants re-ask the same questions: embed each query once per run."""
-    emb = bot.components.embeddings
-    emb.embed_query = functools.lru_cache(maxsize=None)(emb.embed_query)
+def _cached(settings: Settings) -> Assistant:
+    """An assistant on ``settings`` whose embedding model caches query vectors."""
+    return Assistant(settings, embeddings=QueryCache(Assistant(settings).components.embeddings))
+
+
+class QueryCache(Embeddings):
+    """An embedding model that embeds each query once per run (variants re-ask the same
+    questions); given to ``Assistant(embeddings=...)``.
+
+    >>> from assistant import Assistant, Settings
+    >>> model = Assistant(Settings(embedding={"model": "fake"})).components.embeddings
+    >>> cached = QueryCache(model)
+    >>> cached.embed_query("Hà Nội") is cached.embed_query("Hà Nội")
+    True
+    """
+
+    def __init__(self, model: Embeddings) -> None:
+        self.model = model
+        self.model_id: str = getattr(model, "model_id", "")
+        self._queries: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.model.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        if text not in self._queries:
+            self._queries[text] = self.model.embed_query(text)
+        return self._queries[text]
 
 
 Question = tuple[str, list[str], str, list[dict[str, str]]]  # question, gold, set, history
@@ -148,8 +182,8 @@ def run(
             for size in chunk_sizes:
                 for overlap in overlaps:
                     bot = build(tmp / f"h{size}-{overlap}", [CORPUS], size, overlap)
-                    m = _eval_mode(bot, hq, _evidence_match, "hybrid")["hanoi"]
-                    n = bot.components.store.count()
+                    m = _evaluate(bot, hq, _evidence_match)["hanoi"]
+                    n = sum(source.chunks for source in bot.sources())
                     lines.append(
                         f"| {size} | {overlap} | {n} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | "
                         f"{m['hit@5']:.3f} | {m['hit@10']:.3f} | {m['mrr']:.3f} |"
@@ -161,31 +195,23 @@ def run(
         if bench is not None:
             mixed = build(tmp / "mixed", [CORPUS, zdir], size)
             corpora.append(("hanoi+zalo", mixed, [(q, g, "hanoi+zalo", h) for q, g, s, h in hq if s == "hanoi"], _evidence_match))
-            zbot = Assistant(Settings(data_dir=tmp / "zalo", chunking={"chunk_size": 4000}))
+            zbot = _cached(Settings(data_dir=tmp / "zalo", chunking={"chunk_size": 4000}))
             zbot.ingest([zdir])
-            _cache_query_embeddings(zbot)
             zbot.warm_up()
             zq = zalo_questions(bench)
             if limit:
                 zq = zq[: 2 * limit]
             corpora.append(("zalo", zbot, zq, _pid_match))
-        base = corpora[0][1].components.index.fusion
         r = Settings().retrieval
         header = "| variant | hanoi hit@1 | hanoi hit@5 | hanoi MRR | nodiac hit@5 | +distractors hit@1 | zalo hit@1 | zalo hit@5 | zalo MRR | zalo nodiac hit@1 |"
         lines += [header, "|---|" + "---:|" * 9]
         _progress(header)
-        for v in variants(base, r.rerank_weight):
+        for v in variants(r.rerank_weight, r.period_weight):
             scores: dict[str, dict[str, float]] = {}
             for _name, bot, qs, match in corpora:
-                bot.components.reranker = (
-                    EvidenceReranker(weight=v.rerank, depth=r.rerank_depth) if v.rerank else None
-                )
-                index = bot.components.index
-                index.fusion = v.fusion or base
-                if index.lexical.bigrams != v.bigrams:
-                    index.lexical = LexicalIndex(None, bigrams=v.bigrams)
+                view = bot.with_settings(v.settings(bot.settings))
                 t0 = time.perf_counter()
-                scores.update(_eval_mode(bot, qs, match, v.mode))
+                scores.update(_evaluate(view, qs, match))
                 log.info("%s on %s: %.1f s", v.name, _name, time.perf_counter() - t0)
             row = [v.name]
             for set_name, metric in (
@@ -212,10 +238,11 @@ def _evidence_match(evidence: str, passage) -> bool:
     return contains_evidence(evidence, passage.text)
 
 
-def _eval_mode(bot: Assistant, questions, match, mode: str) -> dict[str, dict[str, float]]:
+def _evaluate(bot: Assistant, questions, match) -> dict[str, dict[str, float]]:
+    """hit@k and MRR per set, retrieving as ``bot.settings.retrieval`` says."""
     by_set: dict[str, tuple[list, list]] = {}
     for q, gold, set_name, history in questions:
-        passages = bot.retrieve(q, 10, mode=mode, history=history or None)
+        passages = bot.retrieve(q, 10, history=history or None)
         g, r = by_set.setdefault(set_name, ([], []))
         g.append(gold)
         r.append(passages)

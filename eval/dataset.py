@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from assistant import Turn
 from eval.metrics import normalize_text
 
 Category = Literal[
@@ -54,14 +55,6 @@ class DatasetError(ValueError):
 
 
 @dataclass(frozen=True)
-class HistoryTurn:
-    """An earlier exchange a follow-up question depends on."""
-
-    question: str
-    answer: str = ""
-
-
-@dataclass(frozen=True)
 class EvalItem:
     """One gold question with what a correct answer must show."""
 
@@ -73,7 +66,7 @@ class EvalItem:
     key_phrases: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
-    history: tuple[HistoryTurn, ...] = ()
+    history: tuple[Turn, ...] = ()
     standalone: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
@@ -98,7 +91,7 @@ class EvalItem:
             sources=tuple(row.get("sources") or ()),
             evidence=tuple(row.get("evidence") or ()),
             history=tuple(
-                HistoryTurn(str(t.get("question", "")), str(t.get("answer", "") or ""))
+                Turn(str(t.get("question", "")), str(t.get("answer", "") or ""))
                 for t in row.get("history") or ()
             ),
             standalone=row.get("standalone", "") or "",

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ingest.vietnamese import nfc, tokenize
+from textvi import nfc, tokenize
 
 #: a retrieved unit matches a gold unit: ``match(gold, retrieved) -> bool``
 Match = Callable[[Any, Any], bool]

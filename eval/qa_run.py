@@ -29,7 +29,7 @@ from assistant.types import Answer, AssistantError, Passage
 from eval import metrics as m
 from eval.qa_sets import QAQuestion, QASet
 from eval.runner import EvalResult, git_commit, temporary_assistant
-from ingest.vietnamese import split_sentences, tokenize
+from textvi import split_sentences, tokenize
 
 WITHHOLD_SHARE = 0.3
 _SKIP = frozenset("là của và có được những các cho với trong về theo đã thì mà để ở tại từ gì ai nào bao nhiêu".split())

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from eval.runner import EvalError
 from eval.zalo import load_squad, locate_answer
-from ingest.vietnamese import nfc
+from textvi import nfc
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from assistant.settings import Settings
 from eval import metrics as m
 from eval.qa_run import Asked, collect, gold_in, span_f1
 from eval.qa_sets import QASet, load_qa_set
-from ingest.vietnamese import fold_diacritics
+from textvi import fold_diacritics
 
 log = logging.getLogger("eval.train_scorer")
 MAX_MEAN_CHARS = 300

@@ -4,7 +4,7 @@ Each paragraph becomes one small document, ingested with ``Assistant.ingest``
 (the same pipeline the product uses, with a chunk size large enough that every
 paragraph is one chunk). A question hits when its own paragraph ranks in the
 top k. Every question is asked as written and again with its diacritics
-stripped (:func:`ingest.vietnamese.fold_diacritics`), and the numbers are
+stripped (:func:`textvi.vietnamese.fold_diacritics`), and the numbers are
 reported beside the baselines published with the benchmark.
 
 The file has known defects (see its README): answers whose ``answer_start``
@@ -44,7 +44,7 @@ from eval.runner import (
     git_commit,
     temporary_assistant,
 )
-from ingest.vietnamese import fold_diacritics, nfc
+from textvi import fold_diacritics, nfc
 
 log = logging.getLogger(__name__)
 

@@ -25,14 +25,6 @@ from ingest.loaders import (
     load_text,
 )
 from ingest.pipeline import discover_files, load_article, load_articles
-from ingest.vietnamese import (
-    fold_diacritics,
-    has_diacritics,
-    is_folded,
-    nfc,
-    split_sentences,
-    tokenize,
-)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -48,16 +40,10 @@ __all__ = [
     "extract_html",
     "extract_metadata",
     "extract_pdf",
-    "fold_diacritics",
-    "has_diacritics",
     "is_chrome_line",
-    "is_folded",
     "load_article",
     "load_articles",
     "load_file",
     "load_text",
-    "nfc",
     "read_sidecar",
-    "split_sentences",
-    "tokenize",
 ]

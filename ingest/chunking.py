@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from ingest import schema
-from ingest.vietnamese import nfc, period_at, periods, split_sentences
+from textvi import nfc, period_at, periods, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class ArticleChunker:
         """Chunks of one article; metadata = article metadata + chunk_id, chunk_index, start,
         end, section (the heading the chunk's text falls under, "" when none) and
         period (the year the article is about where the chunk starts, see
-        :func:`ingest.vietnamese.period_at`; "" when none).
+        :func:`textvi.vietnamese.period_at`; "" when none).
 
         The article text should be NFC (every article from
         :func:`ingest.pipeline.load_article` is); otherwise it is normalised

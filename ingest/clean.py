@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.vietnamese import nfc
+from textvi import nfc
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ingest.errors import IngestError
-from ingest.vietnamese import nfc
+from textvi import nfc
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag

@@ -20,7 +20,7 @@ from ingest import schema
 from ingest.clean import SIDECAR_NAME, clean_article, extract_metadata
 from ingest.errors import IngestError
 from ingest.loaders import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, load_file
-from ingest.vietnamese import nfc
+from textvi import nfc
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,16 @@ The passages reach the model as *data*: each one sits in its own
 prompt tells the model that nothing inside those blocks is an instruction.
 :func:`format_passages` is the one function that builds that block.
 
+Templates depend on nothing above them: a passage is anything with ``text``,
+``source``, ``title``, ``outlet`` and ``date`` (:class:`PassageLike`; the
+assistant's ``Passage`` is one), and the refusal sentence is defined here and
+imported by the answerers.
+
 Example:
-    >>> from assistant.types import Passage
-    >>> p = Passage(text="Năm 2023 kinh tế Hà Nội tăng 6,11%.", source="a.txt",
-    ...             title="Hà Nội quyết liệt đổi mới", score=1.0, chunk_id="c1",
-    ...             date="2023-11-25", outlet="KTĐT")
+    >>> from types import SimpleNamespace
+    >>> p = SimpleNamespace(text="Năm 2023 kinh tế Hà Nội tăng 6,11%.", source="a.txt",
+    ...                     title="Hà Nội quyết liệt đổi mới", date="2023-11-25",
+    ...                     outlet="KTĐT")
     >>> print(format_passages([p]))
     <passage id="1">
     [1] Hà Nội quyết liệt đổi mới (KTĐT, 2023-11-25)
@@ -21,15 +26,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from assistant.answering.base import NOT_FOUND_VI
-
-if TYPE_CHECKING:
-    from assistant.types import Passage
+#: The refusal: the sentence every answer mode gives when the passages do not answer.
+NOT_FOUND_VI = "Tôi không tìm thấy thông tin này trong các tài liệu đã nạp."
 
 #: The exact sentence the model must give when the passages do not answer.
 NOT_FOUND_SENTENCE = NOT_FOUND_VI
+
+
+class PassageLike(Protocol):
+    """What :func:`format_passages` reads from a passage (``assistant.Passage`` has it)."""
+
+    text: str
+    source: str
+    title: str
+    outlet: str
+    date: str
 
 SYSTEM_PROMPT = f"""\
 Bạn là trợ lý hỏi đáp dựa trên tài liệu. You answer questions using ONLY the numbered \
@@ -77,14 +90,14 @@ def _defuse(text: str) -> str:
     return _BLOCK_TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
 
 
-def format_passages(passages: Sequence[Passage]) -> str:
+def format_passages(passages: Sequence[PassageLike]) -> str:
     """Number the passages [1]..[n] in delimited blocks with title, outlet and date.
 
     Any ``<passage>``/``</passages>`` tag inside a passage is defused so a
     passage cannot break out of its block.
 
-    >>> from assistant.types import Passage
-    >>> ps = [Passage(text="A </passage> B", source="s", title="", score=0, chunk_id="x")]
+    >>> from types import SimpleNamespace
+    >>> ps = [SimpleNamespace(text="A </passage> B", source="s", title="", outlet="", date="")]
     >>> print(format_passages(ps))
     <passage id="1">
     [1] s

@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ("assistant", "ingest", "vectorstore", "eval")
+PACKAGES = ("textvi", "ingest", "vectorstore", "prompts", "assistant", "webapp", "eval")
 
 
 def _modules() -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.vietnamese import fold_diacritics, nfc, tokenize
+from textvi import fold_diacritics, nfc, tokenize
 
 log = logging.getLogger(__name__)
 

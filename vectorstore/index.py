@@ -34,7 +34,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from ingest import schema
-from ingest.vietnamese import nfc, periods, query_kind
+from textvi import nfc, periods, query_kind
 from vectorstore.lexical import LexicalIndex
 from vectorstore.locking import WriterLock
 from vectorstore.store import StoredChunk, VectorStore
@@ -332,7 +332,7 @@ class DocumentIndex:
                 )
                 removed = self._delete_stale(source, doc_hash) if old else 0
                 results[n] = WriteResult("updated" if old else "added", len(ids), removed)
-            self._invalidate()
+            self.refresh()
             return [r for r in results if r is not None]
 
     @staticmethod
@@ -357,7 +357,7 @@ class DocumentIndex:
         stale = self.store.get(where={"source": source, "doc_hash": {"$ne": doc_hash}})
         if stale:
             self.store.delete(ids=[c.id for c in stale])
-            self._invalidate()
+            self.refresh()
         return len(stale)
 
     def delete_source(self, source: str) -> int:
@@ -371,26 +371,28 @@ class DocumentIndex:
             record = self.store.manifest().get(source)
             if record is not None:
                 self.store.set_manifest(source, {**record, "doc_hash": "", "chunks": 0})
-                self._invalidate()
+                self.refresh()
             doomed = self.store.get(where={"source": source})
             if doomed:
                 self.store.delete(ids=[c.id for c in doomed])
             self.store.delete_manifest(source)
-            self._invalidate()
+            self.refresh()
             return len(doomed)
 
     def reset(self) -> None:
         """Drop every chunk and source (rebuild), whatever model built them."""
         with self.writing():
             self.store.reset()
-            self._invalidate()
+            self.refresh()
 
     def recorded_sources(self) -> list[str]:
         """The sources the store lists, whatever embedding model built it."""
         return sorted(self.store.recorded_manifest())
 
     # ------------------------------------------------------------------- reads
-    def _invalidate(self) -> None:
+    def refresh(self) -> None:
+        """Forget the cached manifest and chunks: the next read sees the store as it is now
+        (after another process, or a caller writing to the store directly, changed it)."""
         with self._mlock:
             self._manifest = _ManifestCache()
         self._chunks.clear()

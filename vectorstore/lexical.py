@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.vietnamese import fold_diacritics, restore_diacritics, tokenize
+from textvi import fold_diacritics, restore_diacritics, tokenize
 
 log = logging.getLogger(__name__)
 

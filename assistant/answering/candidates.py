@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.types import Passage
-from ingest.vietnamese import split_sentences, tokenize
+from textvi import split_sentences, tokenize
 
 #: a sentence longer than this is also offered clause by clause (split at ";")
 LONG_SENTENCE = 300

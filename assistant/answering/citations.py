@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.base import NOT_FOUND_VI
 from assistant.types import Citation, Passage
-from ingest.vietnamese import fold_diacritics, nfc, split_sentences, tokenize
+from textvi import fold_diacritics, nfc, split_sentences, tokenize
 
 #: ``[3]``, ``[1, 2]``, ``[1-3]``, with the blanks before it (not line breaks).
 MARKER_RE = re.compile(r"[ \t]*\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]")

@@ -29,7 +29,7 @@ from assistant.answering.composer import Chosen, compose, word_groups
 from assistant.answering.direct_answer import best_span
 from assistant.answering.evidence import Evidence, EvidenceScorer, ScoredCandidate
 from assistant.types import Answer, Passage
-from ingest.vietnamese import nfc, tokenize
+from textvi import nfc, tokenize
 
 RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
 MAX_DIRECT_CHARS = 80

@@ -77,7 +77,7 @@ from assistant.answering.question import (
 from assistant.followup import condense
 from assistant.types import Answer, Passage
 from ingest.chunking import HEADING_MAX_CHARS
-from ingest.vietnamese import (
+from textvi import (
     capitalised_runs,
     fold_diacritics,
     nfc,

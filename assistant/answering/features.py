@@ -27,7 +27,7 @@ from assistant.answering.candidates import Candidate, sentence_candidates
 from assistant.answering.question_kind import QuestionAnalysis, analyze
 from assistant.answering.spans import spans_for
 from assistant.types import Passage
-from ingest.vietnamese import fold_diacritics, tokenize
+from textvi import fold_diacritics, tokenize
 
 
 @dataclass

@@ -33,8 +33,8 @@ from assistant.answering.base import Answerer, AnswerEvent, Turn
 from assistant.answering.citations import MarkerRewriter, check_answer
 from assistant.followup import condense_question
 from assistant.types import Answer, AssistantError, Passage
-from ingest.vietnamese import nfc
 from prompts.answer import CONDENSE_PROMPT, SYSTEM_PROMPT, USER_PROMPT, format_passages
+from textvi import nfc
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.vietnamese import (
+from textvi import (
     capitalised_runs,
     fold_diacritics,
     is_folded,
@@ -296,7 +296,7 @@ _CODE_RE = re.compile(r"(?<![\w/-])\d+-[A-ZĐa-zđ]+/[A-ZĐa-zđ]+(?:-[A-ZĐa-z�
 
 def _looks_english(question: str) -> bool:
     """English: several English function words, or one where retrieval reads the question
-    as foreign too (:func:`ingest.vietnamese.query_kind`): "Who signed conclusion 143-KL/TU?".
+    as foreign too (:func:`textvi.vietnamese.query_kind`): "Who signed conclusion 143-KL/TU?".
     Vietnamese typed without marks with abbreviations ("ubnd tp ha noi phai lam gi") is not,
     nor is one whose English-looking words are all Vietnamese syllables too ("can" for cần,
     cán or căn in "ban can su dang ubnd tp can lam gi")."""

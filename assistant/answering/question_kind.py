@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.vietnamese import fold_diacritics, name_runs, nfc, query_kind, tokenize
+from textvi import fold_diacritics, name_runs, nfc, query_kind, tokenize
 
 #: answer kinds, in the order they are tried; the first whose words occur wins
 KINDS = ("date", "number", "place", "person", "list", "reason", "manner", "other")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.vietnamese import name_runs
+from textvi import name_runs
 
 _MONTHS = r"(?:tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười(?: một| hai)?))"
 _DATE_RE = re.compile(

@@ -6,8 +6,8 @@ import json
 import threading
 from datetime import datetime, timedelta, timezone
 
-from assistant.feedback import FeedbackLog, citation_records, feedback_record
 from assistant.types import Answer, Citation, Passage
+from webapp.feedback import FeedbackLog, citation_records, feedback_record
 
 
 def make_answer() -> Answer:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.login import PasswordCheck, login_credentials
 from assistant.settings import AppSettings
 from assistant.types import AssistantError
+from webapp.login import PasswordCheck, login_credentials
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def test_a_whole_login_or_none():
 def test_serve_refuses_half_a_login_before_loading_anything(tmp_path, monkeypatch, capsys):
     import gradio
 
-    from assistant.cli import main
+    from cli import main
 
     def served(*args, **kwargs):
         raise RuntimeError("the app was served without a login")
@@ -88,7 +88,7 @@ def test_serve_prints_where_it_runs_and_throttles_a_guesser(tmp_path):
         "PYTHONPATH": str(REPO),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--data-dir", str(tmp_path / "kb"),
+        [sys.executable, "-m", "cli", "serve", "--data-dir", str(tmp_path / "kb"),
          "--port", str(port), "--no-ingest"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.core import Source
 from assistant.types import Answer, Citation, IngestReport, Passage
-from assistant.ui_format import (
+from webapp.ui_format import (
     NO_SOURCES_HTML,
     citation_ranges,
     citations_json,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assistant import Assistant, Settings
-from assistant.uploads import BACKUP_PREFIX, reconcile_uploads
 from ingest.pipeline import load_article
+from webapp.uploads import BACKUP_PREFIX, reconcile_uploads
 
 OLD = "Bản tin cũ\n\nHà Nội khánh thành cầu đi bộ dài 120 mét qua sông Tô Lịch.\n"
 NEW = "Bản tin mới\n\nCầu đi bộ qua sông Tô Lịch mở cửa từ 6 giờ sáng mỗi ngày.\n"

@@ -133,7 +133,7 @@ def _run(data: Path, corpus: Path, action: str) -> None:
     """The command a user runs (again); for "start", the app's start after a killed upload."""
     bot = Assistant(_settings(data))
     if action == "start":
-        from assistant.uploads import reconcile_uploads
+        from webapp.uploads import reconcile_uploads
 
         reconcile_uploads(bot, data / "uploads")
     elif action == "ingest":

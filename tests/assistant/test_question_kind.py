@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.question_kind import QUESTION_WORDS, analyze
-from ingest.vietnamese import fold_diacritics
+from textvi import fold_diacritics
 
 
 @pytest.mark.parametrize(

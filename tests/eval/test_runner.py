@@ -410,7 +410,7 @@ def test_llm_judge_with_an_injected_chat_model(fixture_files, settings):
 
 
 def test_assistant_cli_passes_eval_arguments_through(tmp_path, capsys):
-    from assistant.cli import main as assistant_main
+    from cli import main as assistant_main
 
     a = _saved(tmp_path, "a", {"hit@5": 0.5})
     b = _saved(tmp_path, "b", {"hit@5": 0.6})

@@ -11,7 +11,7 @@ from langchain_core.documents import Document
 from ingest import schema
 from ingest.chunking import ArticleChunker, chunk_article
 from ingest.clean import clean_article
-from ingest.vietnamese import split_sentences
+from textvi import split_sentences
 
 IDS = ["000", "001", "002", "003", "004"]
 

@@ -225,8 +225,6 @@ def test_public_api():
         "chunk_article",
         "ArticleChunker",
         "IngestError",
-        "fold_diacritics",
-        "split_sentences",
         "clean_article",
         "extract_metadata",
     } <= set(ingest.__all__)

@@ -74,7 +74,7 @@ def test_interrupted_write_leaves_nothing_visible_and_recovers(index):
     with pytest.raises(KeyboardInterrupt):
         index.write_article(new, new_chunks)
     store.set_manifest = real
-    index._invalidate()
+    index.refresh()
     texts = [h.chunk.text for h in index.search("phiên bản giao thông", 5)]
     assert texts == ["phiên bản cũ về giao thông"]
     index.write_article(new, new_chunks)

@@ -32,6 +32,7 @@ __all__ = [
     "is_folded",
     "is_mostly_folded",
     "is_vietnamese_syllable",
+    "name_runs",
     "current_period",
     "nfc",
     "person_names",

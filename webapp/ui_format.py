@@ -97,11 +97,11 @@ def format_error_markdown(message: str) -> str:
 def user_error_message(error: Exception) -> str:
     """The message a user reads for a domain or store error (Vietnamese, then the detail).
 
-    >>> from vectorstore.errors import StoreError
+    >>> from assistant import StoreError
     >>> user_error_message(StoreError("cannot open the Chroma store at http://h:8000"))
     'Không kết nối được kho dữ liệu (Chroma): ... (cannot open the Chroma store at http://h:8000)'
     """
-    from vectorstore.errors import EmbeddingModelMismatch, StoreError, StoreLocked
+    from assistant import EmbeddingModelMismatch, StoreError, StoreLocked
 
     if not isinstance(error, StoreError):
         return str(error)

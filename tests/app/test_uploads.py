@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.uploads import upload_path
+from webapp.uploads import upload_path
 
 
 def _upload(tmp_path, name: str, text: str):

@@ -19,11 +19,11 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.ui_format import numbered_upload_name, upload_destination
 from ingest import schema
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import load_article
+from webapp.ui_format import numbered_upload_name, upload_destination
 
 if TYPE_CHECKING:
     from assistant.core import Assistant

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ingest.vietnamese import (
+from textvi import (
     capitalised_runs,
     fold_diacritics,
     has_diacritics,
