@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.features import EvidenceContext, answer_spans
-from ingest.vietnamese import tokenize
+from textvi import tokenize
 
 _LEAD_RE = re.compile(r"^(?:vào\s+)?(?:năm|ngày|tháng|thế kỷ|thập niên|thập kỷ)\s+", re.IGNORECASE)
 SPAN_FEATURES = (

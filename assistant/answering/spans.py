@@ -78,7 +78,7 @@ def number_spans(text: str) -> list[tuple[int, int]]:
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
-    """Runs of capitalised words that name something (:func:`ingest.vietnamese.name_runs`).
+    """Runs of capitalised words that name something (:func:`textvi.name_runs`).
 
     >>> t = "Năm 1977, Larry Ellison lập ra Oracle."
     >>> [t[s:e] for s, e in name_spans(t)]
