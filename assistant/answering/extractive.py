@@ -1825,6 +1825,8 @@ class ExtractiveAnswerer(Answerer):
         if ":" in text or len(re.findall(r"[,;]", text)) >= 2 or len(text) > 200:
             return 0  # the sentence holds the list itself
         for n in profile.numbers:
+            if not n.isdigit():  # "384.403", "7,5": no count of items
+                continue
             if re.search(rf"(?<![\w/]){re.escape(n)}\s+\w+", text) and 2 <= int(n) <= 10:
                 return min(int(n), limit)
         return 0

@@ -1182,3 +1182,12 @@ def test_who_did_it_is_a_person_the_sentence_says_did_it(answerer):
     assert a.direct_answer == "Nguyễn Văn Phong", a.text
     other = answerer.answer("Ai tổ chức Đại hội đại biểu toàn quốc lần thứ XIV?", [tham_luan])
     assert other.confidence < 0.5 * a.confidence, (other.confidence, a.confidence)
+
+
+def test_a_decimal_number_in_the_question_is_no_count_of_items():
+    # a Zalo question crashed the answer with ValueError: int('384.403')
+    text = "Khoảng cách trung bình từ Trái Đất tới Mặt Trăng là 384.403 km."
+    a = ExtractiveAnswerer(abstain_threshold=0.0).answer(
+        "Khoảng cách 384.403 km là từ Trái Đất tới đâu?", [_chunk(text, "x")]
+    )
+    assert not a.abstained and "384.403" in a.text
