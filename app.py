@@ -195,9 +195,10 @@ class ChatSession:
 
     def for_mode(self, label: str | None) -> Assistant:
         """The assistant answering in the mode the radio shows (LLM only when configured)."""
-        mode = _MODES.get(label or "", "extractive")
-        if mode == "llm" and not self.llm_available:
-            mode = "extractive"
+        offline = self.settings.answer.mode if self.settings.answer.mode != "llm" else "extractive"
+        mode = _MODES.get(label or "", offline)
+        if mode == "extractive" or (mode == "llm" and not self.llm_available):
+            mode = offline  # the offline answerer the settings chose ('extractive' or 'learned')
         with self._lock:
             if mode not in self._views:
                 self._views[mode] = self.assistant.with_answer_mode(mode)

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
 from assistant.answering.composer import Chosen, compose, word_groups
@@ -30,6 +31,9 @@ from assistant.answering.direct_answer import best_span
 from assistant.answering.evidence import Evidence, EvidenceScorer, ScoredCandidate
 from assistant.types import Answer, Passage
 from textvi import nfc, tokenize
+
+if TYPE_CHECKING:
+    from assistant.settings import AnswerSettings
 
 RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
 MAX_DIRECT_CHARS = 80
@@ -62,7 +66,7 @@ class EvidenceAnswerer(Answerer):
         self.lead_with_direct_answer = lead_with_direct_answer
 
     @classmethod
-    def from_settings(cls, settings) -> EvidenceAnswerer:  # noqa: ANN001 - AnswerSettings
+    def from_settings(cls, settings: AnswerSettings) -> EvidenceAnswerer:
         scorer = EvidenceScorer.from_path(settings.evidence_model) if settings.evidence_model else None
         return cls(
             scorer,
