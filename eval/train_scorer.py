@@ -47,6 +47,7 @@ from assistant.answering.evidence_answerer import EvidenceAnswerer
 from assistant.answering.features import FEATURE_NAMES, EvidenceContext
 from assistant.settings import Settings
 from eval import metrics as m
+from eval.model_card import model_card
 from eval.qa_run import Asked, collect, gold_in, span_f1
 from eval.qa_sets import QASet, load_qa_set
 from textvi import fold_diacritics
@@ -314,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         _write(final, args.out)
         card = args.out.with_name("MODEL_CARD.md")
-        card.write_text(model_card(final), encoding="utf-8")
+        card.write_text(model_card(final, SPAN_F1_TARGET), encoding="utf-8")
         _out(f"wrote {args.out} and {card}")
     return 0
 
@@ -323,99 +324,6 @@ def _write(model: EvidenceModel, path: Path) -> None:
     import json
 
     path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-
-_FIGURES = (
-    ("gold_in_answer", "gold answer in the answer"),
-    ("baseline", "naive baseline"),
-    ("false_abstentions", "answerable refused"),
-    ("withheld_refused", "withheld refused"),
-    ("direct_shown", "direct answer shown"),
-    ("direct_f1", "direct F1 where shown"),
-    ("answer_chars", "answer chars"),
-)
-
-
-def _cell(v: object) -> str:
-    if not isinstance(v, float) or v != v:  # None or NaN
-        return "—"
-    return f"{v:.0f}" if v > 1 else f"{v:.3f}"
-
-
-def model_card(model: EvidenceModel) -> str:
-    """The model card: data, features, decisions and the cross-set figures."""
-    from assistant.answering.features import FEATURES
-
-    meta = model.meta
-    lines = [
-        "# Evidence scorer: model card",
-        "",
-        "A logistic regression (scikit-learn, standardised features) that gives each sentence of",
-        "the retrieved passages the probability that it holds the answer to the question. The",
-        "answerer and the re-ranker use it (`assistant/answering/evidence.py`). This file and",
-        "`evidence_model.json` are written together by:",
-        "",
-        "```",
-        meta.get("command", "python -m eval.train_scorer --set ..."),
-        "```",
-        "",
-        f"Trained {meta.get('date', '?')} on {meta.get('candidates', '?')} candidate sentences "
-        f"({meta.get('positives', '?')} holding the gold answer) of these public sets, each "
-        "question also typed without diacritics:",
-        "",
-    ]
-    for name, n in meta.get("trained_on", {}).items():
-        lines.append(f"- `{name}`: {n} questions asked (answerable, then withheld)")
-    lines += [
-        "",
-        "Never trained or tuned on the bundled gold set (`eval/datasets/hanoi.jsonl`), which stays a",
-        "regression check.",
-        "",
-        "## Decisions (chosen on the training sets)",
-        "",
-        f"- abstain below probability **{model.abstain_threshold:.4f}**: the highest threshold "
-        f"refusing at most {meta.get('false_abstention_budget', 0.06):.0%} of the answerable "
-        "training questions (the false-abstention budget comes first; within it, as many "
-        "withheld questions as possible are refused)",
-        f"- add a sentence whose probability is at least **{model.extra_sentence_ratio}** of the "
-        "best (most gold answers with answers ≤ 300 characters on average)",
-        f"- show the direct answer when the span scorer's probability reaches "
-        f"**{model.span_threshold}** (the lowest at which shown spans reach token F1 ≥ "
-        f"{SPAN_F1_TARGET} on the training sets; above 1 means never)",
-        "",
-        "## Measured on a set the scorer never saw",
-        "",
-        "Each row: the scorer and decisions trained on the other sets, measured on this one "
-        "(answers composed from the same first-stage retrieval the training used).",
-        "",
-        "| measured on | trained on | " + " | ".join(label for _, label in _FIGURES) + " |",
-        "|---|---|" + "---:|" * len(_FIGURES),
-    ]
-    for row in meta.get("cross_set", []):
-        vals = " | ".join(_cell(row.get(k)) for k, _ in _FIGURES)
-        lines.append(f"| {row['measured_on']} | {row['trained_on']} | {vals} |")
-    lines += ["", "## Features and weights (standardised)", "", "| feature | weight | what it is |",
-              "|---|---:|---|"]  # fmt: skip
-    for name, c in sorted(zip(model.features, model.coef, strict=True), key=lambda t: -abs(t[1])):
-        doc = (FEATURES[name].__doc__ or "").strip().splitlines()[0]
-        lines.append(f"| `{name}` | {c:+.3f} | {doc} |")
-    if model.span_model is not None:
-        lines += ["", "## Direct-answer span scorer (standardised weights)", "",
-                  "| feature | weight |", "|---|---:|"]  # fmt: skip
-        for name, c in zip(SPAN_FEATURES, model.span_model.coef, strict=True):
-            lines.append(f"| `{name}` | {c:+.3f} |")
-    lines += [
-        "",
-        "## Limits",
-        "",
-        "- Features see words, not meaning: a paraphrase that shares no word with the passage",
-        "  scores low, and an English question cannot match Vietnamese words.",
-        "- The sets are Wikipedia paragraphs (MLQA, Zalo), a university's regulations (Zalo) and",
-        "  statute law (ALQAC); news and office notices are not among them.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

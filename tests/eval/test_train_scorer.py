@@ -10,9 +10,10 @@ from assistant.answering.evidence import EvidenceModel, EvidenceScorer
 from assistant.answering.evidence_answerer import EvidenceAnswerer
 from assistant.answering.features import FEATURE_NAMES
 from assistant.types import Passage
+from eval.model_card import model_card
 from eval.qa_run import Asked
 from eval.qa_sets import QAQuestion
-from eval.train_scorer import _write, choose, examples, fit, measure, model_card, outcomes
+from eval.train_scorer import _write, choose, examples, fit, measure, outcomes
 
 FACTS = [
     ("NBA", "NBA là giải bóng rổ nhà nghề. Giải được thành lập năm 1946 tại New York.",
