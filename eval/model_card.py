@@ -79,6 +79,14 @@ def model_card(model: EvidenceModel, span_f1_target: float = 0.65) -> str:
     for name, c in sorted(zip(model.features, model.coef, strict=True), key=lambda t: -abs(t[1])):
         doc = (FEATURES[name].__doc__ or "").strip().splitlines()[0]
         lines.append(f"| `{name}` | {c:+.3f} | {doc} |")
+    if model.answerability is not None:
+        from assistant.answering.answerability import QUESTION_FEATURES
+
+        lines += ["", "## Answerability (question level, standardised weights)", "",
+                  "The answer's confidence: answerable questions told from withheld ones.", "",
+                  "| feature | weight |", "|---|---:|"]  # fmt: skip
+        for name, c in zip(QUESTION_FEATURES, model.answerability.coef, strict=True):
+            lines.append(f"| `{name}` | {c:+.3f} |")
     if model.span_model is not None:
         lines += ["", "## Direct-answer span scorer (standardised weights)", "",
                   "| feature | weight |", "|---|---:|"]  # fmt: skip

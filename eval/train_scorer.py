@@ -11,7 +11,9 @@
 2. Every sentence of the retrieved passages is a candidate, labelled 1 when it holds the
    gold answer (in the gold document). Each question is also added typed without diacritics.
 3. scikit-learn's ``LogisticRegression`` (standardised features) is fitted on the candidates.
-4. The decisions are chosen on the training sets only: the abstention threshold is the highest
+4. A question-level model (``assistant/answering/answerability.py``) is fitted to tell the
+   answerable questions from the withheld ones; its probability is the answer's confidence.
+   The decisions are chosen on the training sets only: the abstention threshold is the highest
    that refuses at most ``--false-abstention-budget`` (6%) of the answerable questions, so
    as many withheld questions as possible are refused within that budget; the share of the
    best probability a second sentence needs maximises gold-in-answer with answers at most
@@ -35,6 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answering.answerability import (
+    QUESTION_FEATURES,
+    AnswerabilityModel,
+    question_features,
+)
 from assistant.answering.direct_answer import (
     SPAN_FEATURES,
     SpanModel,
@@ -151,6 +158,30 @@ def fit_spans(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceModel:
     lr = LogisticRegression(C=1.0, max_iter=3000).fit((x - mean) / scale, y)
     span = SpanModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
     return EvidenceModel(**{**model.__dict__, "span_model": span})
+
+
+def fit_answerability(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceModel:
+    """``model`` with a question-level model telling answerable questions from withheld ones."""
+    from sklearn.linear_model import LogisticRegression
+
+    scorer = EvidenceScorer(model)
+    rows, labels = [], []
+    for a in asked:
+        if not a.passages:
+            continue
+        ev = scorer.score(a.question.question, a.passages)
+        if ev.ranked:
+            f = question_features(ev.ranked, len(ev.context.question.terms))
+            rows.append([f[n] for n in QUESTION_FEATURES])
+            labels.append(0 if a.withheld else 1)
+    x, y = np.asarray(rows, dtype=float), np.asarray(labels, dtype=int)
+    if len(set(y.tolist())) < 2:
+        return model
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    lr = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((x - mean) / scale, y)
+    q = AnswerabilityModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    return EvidenceModel(**{**model.__dict__, "answerability": q})
 
 
 # ------------------------------------------------------------------ decisions
@@ -282,7 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         train = [n for n in sets if n != held_out]
         x = np.vstack([data[n][0] for n in train])
         y = np.concatenate([data[n][1] for n in train])
-        model = fit_spans(fit(x, y, {}), [a for n in train for a in sets[n]])
+        trained = [a for n in train for a in sets[n]]
+        model = fit_answerability(fit_spans(fit(x, y, {}), trained), trained)
         model = choose(
             model, [o for n in train for o in outcomes(model, sets[n])], args.false_abstention_budget
         )
@@ -303,7 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cross_set": table,
         "command": "python -m eval.train_scorer " + " ".join(f"--set {s}" for s in args.set),
     }
-    final = fit_spans(fit(x, y, meta), [a for asked in sets.values() for a in asked])
+    everything = [a for asked in sets.values() for a in asked]
+    final = fit_answerability(fit_spans(fit(x, y, meta), everything), everything)
     final = choose(
         final, [o for a in sets.values() for o in outcomes(final, a)], args.false_abstention_budget
     )

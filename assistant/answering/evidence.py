@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answering.answerability import AnswerabilityModel, question_features
 from assistant.answering.candidates import Candidate
 from assistant.answering.direct_answer import SpanModel
 from assistant.answering.features import FEATURE_NAMES, EvidenceContext
@@ -52,6 +53,7 @@ class Evidence:
 
     context: EvidenceContext
     ranked: list[ScoredCandidate] = field(default_factory=list)
+    answerable: float | None = None  # the answerability model's probability, when it has one
 
     @property
     def best(self) -> ScoredCandidate | None:
@@ -59,7 +61,11 @@ class Evidence:
 
     @property
     def confidence(self) -> float:
-        return self.ranked[0].probability if self.ranked else 0.0
+        """How likely the passages answer the question: the answerability model's
+        probability, or without one the best sentence's."""
+        if not self.ranked:
+            return 0.0
+        return self.answerable if self.answerable is not None else self.ranked[0].probability
 
     def passage_support(self) -> list[float]:
         """Each passage's best candidate probability (0 for a passage with none)."""
@@ -84,6 +90,7 @@ class EvidenceModel:
     span_threshold: float
     meta: dict[str, Any]
     span_model: SpanModel | None = None
+    answerability: AnswerabilityModel | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> EvidenceModel:
@@ -100,6 +107,11 @@ class EvidenceModel:
                 span_threshold=float(raw.get("span_threshold", 0.5)),
                 meta=dict(raw.get("meta", {})),
                 span_model=SpanModel.from_json(raw["span_model"]) if raw.get("span_model") else None,
+                answerability=(
+                    AnswerabilityModel.from_json(raw["answerability"])
+                    if raw.get("answerability")
+                    else None
+                ),
             )
         except FileNotFoundError:
             raise ModelFileError(f"evidence model not found: {path}") from None
@@ -127,6 +139,7 @@ class EvidenceModel:
             "extra_sentence_ratio": round(self.extra_sentence_ratio, 4),
             "span_threshold": round(self.span_threshold, 4),
             "span_model": self.span_model.to_json() if self.span_model else None,
+            "answerability": self.answerability.to_json() if self.answerability else None,
             "meta": self.meta,
         }
 
@@ -166,7 +179,11 @@ class EvidenceScorer:
             for c, p, f in zip(ctx.candidates, probs, feats, strict=True)
         ]
         ranked.sort(key=lambda s: (-s.probability, s.candidate.passage_index, s.candidate.start))
-        return Evidence(ctx, ranked)
+        answerable = None
+        if self.model.answerability is not None:
+            feats = question_features(ranked, len(ctx.question.terms))
+            answerable = self.model.answerability.probability(feats)
+        return Evidence(ctx, ranked, answerable)
 
 
 def logit(p: float) -> float:

@@ -100,8 +100,6 @@ class EvidenceAnswerer(Answerer):
         for sc in ev.ranked[1:]:
             if len(chosen) >= self.max_sentences or sc.probability < ratio * best.probability:
                 break
-            if sc.probability < self.abstain_threshold:
-                break
             if any(_overlaps(sc, o) for o in chosen) or _same_words(sc, chosen):
                 continue
             if size + len(sc.candidate.text) > self.max_chars:

@@ -135,3 +135,22 @@ def test_the_shipped_model_round_trips_and_uses_known_features():
     assert np.allclose(m.probabilities(rows), again.probabilities(rows))
     assert 0.0 < m.abstain_threshold < 1.0
     assert m.meta.get("trained_on")
+
+
+def test_the_answers_confidence_is_the_answerability_models_when_there_is_one():
+    from assistant.answering.answerability import QUESTION_FEATURES, AnswerabilityModel
+
+    n = len(QUESTION_FEATURES)
+    # a model that only looks at the best probability, and strongly
+    coef = np.zeros(n)
+    coef[QUESTION_FEATURES.index("best")] = 5.0
+    q = AnswerabilityModel(np.zeros(n), np.ones(n), coef, -2.5)
+    again = AnswerabilityModel.from_json(json.loads(json.dumps(q.to_json())))
+    model = _model(answerability=again)
+    ev = EvidenceScorer(model).score(QUESTIONS[0], PASSAGES)
+    expected = 1 / (1 + np.exp(-(5.0 * ev.ranked[0].probability - 2.5)))
+    assert ev.confidence == pytest.approx(expected)
+    answer = EvidenceAnswerer(EvidenceScorer(model), abstain_threshold=0.0).answer(QUESTIONS[0], PASSAGES)
+    assert answer.confidence == pytest.approx(expected)
+    refused = EvidenceAnswerer(EvidenceScorer(model), abstain_threshold=min(expected + 0.01, 1.0))
+    assert refused.answer(QUESTIONS[0], PASSAGES).abstained
