@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from assistant.answering.direct_answer import SPAN_FEATURES
 from assistant.answering.evidence import EvidenceModel
 
 _FIGURES = (
@@ -80,17 +79,15 @@ def model_card(model: EvidenceModel, span_f1_target: float = 0.65) -> str:
         doc = (FEATURES[name].__doc__ or "").strip().splitlines()[0]
         lines.append(f"| `{name}` | {c:+.3f} | {doc} |")
     if model.answerability is not None:
-        from assistant.answering.answerability import QUESTION_FEATURES
-
         lines += ["", "## Answerability (question level, standardised weights)", "",
                   "The answer's confidence: answerable questions told from withheld ones.", "",
                   "| feature | weight |", "|---|---:|"]  # fmt: skip
-        for name, c in zip(QUESTION_FEATURES, model.answerability.coef, strict=True):
+        for name, c in zip(model.answerability.features, model.answerability.coef, strict=True):
             lines.append(f"| `{name}` | {c:+.3f} |")
     if model.span_model is not None:
         lines += ["", "## Direct-answer span scorer (standardised weights)", "",
                   "| feature | weight |", "|---|---:|"]  # fmt: skip
-        for name, c in zip(SPAN_FEATURES, model.span_model.coef, strict=True):
+        for name, c in zip(model.span_model.features, model.span_model.coef, strict=True):
             lines.append(f"| `{name}` | {c:+.3f} |")
     lines += [
         "",

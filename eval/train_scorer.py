@@ -37,14 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answering.answerability import (
-    QUESTION_FEATURES,
-    AnswerabilityModel,
-    question_features,
-)
+from assistant.answering.answerability import QUESTION_FEATURES, question_features
 from assistant.answering.direct_answer import (
     SPAN_FEATURES,
-    SpanModel,
     best_span,
     span_candidates,
     span_features,
@@ -52,6 +47,7 @@ from assistant.answering.direct_answer import (
 from assistant.answering.evidence import DEFAULT_MODEL, EvidenceModel, EvidenceScorer
 from assistant.answering.evidence_answerer import EvidenceAnswerer
 from assistant.answering.features import FEATURE_NAMES, EvidenceContext
+from assistant.answering.logistic import LogisticWeights
 from assistant.settings import Settings
 from eval import metrics as m
 from eval.model_card import model_card
@@ -105,19 +101,28 @@ def examples(asked: Sequence[Asked], *, folded_copies: bool = True) -> tuple[np.
     return np.asarray(rows, dtype=float), np.asarray(labels, dtype=int)
 
 
-def fit(x: np.ndarray, y: np.ndarray, meta: dict) -> EvidenceModel:
+def _fit_weights(
+    x: np.ndarray, y: np.ndarray, features: Sequence[str], class_weight: str | None = None
+) -> LogisticWeights:
+    """scikit-learn's LogisticRegression on standardised columns, as stored weights."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    lr = LogisticRegression(C=1.0, max_iter=3000).fit((x - scaler.mean_) / scale, y)
+    lr = LogisticRegression(C=1.0, max_iter=3000, class_weight=class_weight)
+    lr.fit((x - scaler.mean_) / scale, y)
+    return LogisticWeights(tuple(features), scaler.mean_, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+def fit(x: np.ndarray, y: np.ndarray, meta: dict) -> EvidenceModel:
+    w = _fit_weights(x, y, FEATURE_NAMES)
     return EvidenceModel(
         features=FEATURE_NAMES,
-        mean=scaler.mean_,
-        scale=scale,
-        coef=lr.coef_[0],
-        intercept=float(lr.intercept_[0]),
+        mean=w.mean,
+        scale=w.scale,
+        coef=w.coef,
+        intercept=w.intercept,
         abstain_threshold=0.5,
         extra_sentence_ratio=1.01,
         span_threshold=0.5,
@@ -148,22 +153,15 @@ def span_examples(model: EvidenceModel, asked: Sequence[Asked]) -> tuple[np.ndar
 
 def fit_spans(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceModel:
     """``model`` with a span scorer fitted on ``asked`` (unchanged when too few spans)."""
-    from sklearn.linear_model import LogisticRegression
-
     x, y = span_examples(model, asked)
     if len(set(y.tolist())) < 2:
         return model
-    mean = x.mean(axis=0)
-    scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
-    lr = LogisticRegression(C=1.0, max_iter=3000).fit((x - mean) / scale, y)
-    span = SpanModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    span = _fit_weights(x, y, SPAN_FEATURES)
     return EvidenceModel(**{**model.__dict__, "span_model": span})
 
 
 def fit_answerability(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceModel:
     """``model`` with a question-level model telling answerable questions from withheld ones."""
-    from sklearn.linear_model import LogisticRegression
-
     scorer = EvidenceScorer(model)
     rows, labels = [], []
     for a in asked:
@@ -177,10 +175,7 @@ def fit_answerability(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceM
     x, y = np.asarray(rows, dtype=float), np.asarray(labels, dtype=int)
     if len(set(y.tolist())) < 2:
         return model
-    mean = x.mean(axis=0)
-    scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
-    lr = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((x - mean) / scale, y)
-    q = AnswerabilityModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    q = _fit_weights(x, y, QUESTION_FEATURES, class_weight="balanced")
     return EvidenceModel(**{**model.__dict__, "answerability": q})
 
 

@@ -12,10 +12,7 @@ calibrated abstention threshold.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 QUESTION_FEATURES = (
     "log_best",
@@ -59,36 +56,3 @@ def question_features(ranked: list[Any], terms: int) -> dict[str, float]:
         "question_terms": float(terms),
         "names_found_top5": max(r.features["names_found"] for r in top),
     }
-
-
-@dataclass(frozen=True)
-class AnswerabilityModel:
-    """Weights of the question-level model (a part of the evidence model file)."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> AnswerabilityModel:
-        if list(raw["features"]) != list(QUESTION_FEATURES):
-            raise ValueError("answerability features differ from this version's")
-        return cls(
-            np.asarray(raw["mean"], float), np.asarray(raw["scale"], float),
-            np.asarray(raw["coef"], float), float(raw["intercept"]),
-        )  # fmt: skip
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(QUESTION_FEATURES),
-            "mean": [round(float(x), 6) for x in self.mean],
-            "scale": [round(float(x), 6) for x in self.scale],
-            "coef": [round(float(x), 6) for x in self.coef],
-            "intercept": round(self.intercept, 6),
-        }
-
-    def probability(self, features: dict[str, float]) -> float:
-        x = np.asarray([features[f] for f in QUESTION_FEATURES], dtype=float)
-        z = float(((x - self.mean) / self.scale) @ self.coef + self.intercept)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -21,12 +21,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from assistant.answering.features import EvidenceContext, answer_spans
+from assistant.answering.features import EvidenceContext, answer_spans, term_positions
+from assistant.answering.logistic import LogisticWeights
 from textvi import tokenize
 
 _LEAD_RE = re.compile(r"^(?:vào\s+)?(?:năm|ngày|tháng|thế kỷ|thập niên|thập kỷ)\s+", re.IGNORECASE)
@@ -58,24 +58,11 @@ def span_candidates(ctx: EvidenceContext, sc: Any) -> list[tuple[int, int, bool]
     return out
 
 
-def _anchors(ctx: EvidenceContext, sc: Any) -> list[int]:
-    c, terms = sc.candidate, set(ctx.question.terms)
-    low, off, out = c.text.lower(), 0, []
-    for t in c.tokens:
-        i = low.find(t, off)
-        if i < 0:
-            continue
-        off = i + len(t)
-        if ctx.form((t,))[0] in terms:
-            out.append(i)
-    return out
-
-
 def span_features(
     ctx: EvidenceContext, sc: Any, spans: Sequence[tuple[int, int, bool]]
 ) -> list[dict[str, float]]:
     """One feature dict per candidate span."""
-    anchors = _anchors(ctx, sc)
+    anchors = term_positions(ctx, sc.candidate)
     text, kind = sc.candidate.text, ctx.question.kind
     plain = [sp for sp in spans if not sp[2]]
     rows = []
@@ -100,41 +87,8 @@ def span_features(
     return rows
 
 
-@dataclass(frozen=True)
-class SpanModel:
-    """Weights of the span scorer (a part of the evidence model file)."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> SpanModel:
-        if list(raw["features"]) != list(SPAN_FEATURES):
-            raise ValueError("span model features differ from this version's")
-        return cls(
-            np.asarray(raw["mean"], float), np.asarray(raw["scale"], float),
-            np.asarray(raw["coef"], float), float(raw["intercept"]),
-        )  # fmt: skip
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(SPAN_FEATURES),
-            "mean": [round(float(x), 6) for x in self.mean],
-            "scale": [round(float(x), 6) for x in self.scale],
-            "coef": [round(float(x), 6) for x in self.coef],
-            "intercept": round(self.intercept, 6),
-        }
-
-    def probabilities(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
-        x = np.asarray([[r[f] for f in SPAN_FEATURES] for r in rows], dtype=float)
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
-
 def best_span(
-    ctx: EvidenceContext, sc: Any, model: SpanModel | None
+    ctx: EvidenceContext, sc: Any, model: LogisticWeights | None
 ) -> tuple[tuple[int, int], float] | None:
     """The best candidate span (offsets in the sentence) and its probability; without a
     span model, the span nearest the question's words with the sentence's probability."""

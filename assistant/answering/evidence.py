@@ -17,7 +17,6 @@ re-ranker both use it; neither reaches into the other.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.answerability import AnswerabilityModel, question_features
+from assistant.answering.answerability import QUESTION_FEATURES, question_features
 from assistant.answering.candidates import Candidate
-from assistant.answering.direct_answer import SpanModel
+from assistant.answering.direct_answer import SPAN_FEATURES
 from assistant.answering.features import FEATURE_NAMES, EvidenceContext
+from assistant.answering.logistic import LogisticWeights
 from assistant.types import Passage
 
 #: the model shipped with the project (trained on MLQA vi, Zalo wiki QA and ALQAC 2022)
@@ -89,8 +89,8 @@ class EvidenceModel:
     extra_sentence_ratio: float
     span_threshold: float
     meta: dict[str, Any]
-    span_model: SpanModel | None = None
-    answerability: AnswerabilityModel | None = None
+    span_model: LogisticWeights | None = None
+    answerability: LogisticWeights | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> EvidenceModel:
@@ -106,12 +106,8 @@ class EvidenceModel:
                 extra_sentence_ratio=float(raw.get("extra_sentence_ratio", 1.0)),
                 span_threshold=float(raw.get("span_threshold", 0.5)),
                 meta=dict(raw.get("meta", {})),
-                span_model=SpanModel.from_json(raw["span_model"]) if raw.get("span_model") else None,
-                answerability=(
-                    AnswerabilityModel.from_json(raw["answerability"])
-                    if raw.get("answerability")
-                    else None
-                ),
+                span_model=_part(raw, "span_model", SPAN_FEATURES),
+                answerability=_part(raw, "answerability", QUESTION_FEATURES),
             )
         except FileNotFoundError:
             raise ModelFileError(f"evidence model not found: {path}") from None
@@ -148,6 +144,11 @@ class EvidenceModel:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
+def _part(raw: dict[str, Any], key: str, features: tuple[str, ...]) -> LogisticWeights | None:
+    """An optional part of the model file (the span scorer, the answerability model)."""
+    return LogisticWeights.from_json(raw[key], features) if raw.get(key) else None
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> EvidenceModel:
     return EvidenceModel.load(path)
@@ -182,10 +183,6 @@ class EvidenceScorer:
         answerable = None
         if self.model.answerability is not None:
             feats = question_features(ranked, len(ctx.question.terms))
-            answerable = self.model.answerability.probability(feats)
+            answerable = float(self.model.answerability.probabilities([feats])[0])
         return Evidence(ctx, ranked, answerable)
 
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))

@@ -86,12 +86,6 @@ class EvidenceAnswerer(Answerer):
             return self._threshold
         return self.scorer.model.abstain_threshold
 
-    def evidence(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Evidence:
-        query = self.search_query(question, history) if history else question
-        return self.scorer.score(query, passages)
-
     def _select(self, ev: Evidence) -> list[ScoredCandidate]:
         best = ev.ranked[0]
         chosen = [best]

@@ -240,21 +240,26 @@ def kind_typed(ctx: EvidenceContext, c: Candidate) -> float:
     return 1.0 if ctx.question.kind in ("date", "number", "person", "place") else 0.0
 
 
-def span_near(ctx: EvidenceContext, c: Candidate) -> float:
-    """Closeness of the nearest span of the kind asked to a word of the question."""
-    spans = answer_spans(ctx, c)
-    if not spans:
-        return 0.0
+def term_positions(ctx: EvidenceContext, c: Candidate) -> list[int]:
+    """Offsets in the sentence where a word of the question stands."""
     terms = set(ctx.question.terms)
-    starts, off = [], 0
-    low = c.text.lower()
+    low, off, out = c.text.lower(), 0, []
     for t in c.tokens:
         i = low.find(t, off)
         if i < 0:
             continue
         off = i + len(t)
         if ctx.form((t,))[0] in terms:
-            starts.append(i)
+            out.append(i)
+    return out
+
+
+def span_near(ctx: EvidenceContext, c: Candidate) -> float:
+    """Closeness of the nearest span of the kind asked to a word of the question."""
+    spans = answer_spans(ctx, c)
+    if not spans:
+        return 0.0
+    starts = term_positions(ctx, c)
     if not starts:
         return 0.0
     gap = min(min(abs(s - p), abs(e - p)) for s, e in spans for p in starts)

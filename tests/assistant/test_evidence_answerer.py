@@ -138,14 +138,15 @@ def test_the_shipped_model_round_trips_and_uses_known_features():
 
 
 def test_the_answers_confidence_is_the_answerability_models_when_there_is_one():
-    from assistant.answering.answerability import QUESTION_FEATURES, AnswerabilityModel
+    from assistant.answering.answerability import QUESTION_FEATURES
+    from assistant.answering.logistic import LogisticWeights
 
     n = len(QUESTION_FEATURES)
     # a model that only looks at the best probability, and strongly
     coef = np.zeros(n)
     coef[QUESTION_FEATURES.index("best")] = 5.0
-    q = AnswerabilityModel(np.zeros(n), np.ones(n), coef, -2.5)
-    again = AnswerabilityModel.from_json(json.loads(json.dumps(q.to_json())))
+    q = LogisticWeights(QUESTION_FEATURES, np.zeros(n), np.ones(n), coef, -2.5)
+    again = LogisticWeights.from_json(json.loads(json.dumps(q.to_json())), QUESTION_FEATURES)
     model = _model(answerability=again)
     ev = EvidenceScorer(model).score(QUESTIONS[0], PASSAGES)
     expected = 1 / (1 + np.exp(-(5.0 * ev.ranked[0].probability - 2.5)))
