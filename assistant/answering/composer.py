@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from assistant.answering.citations import CitationNumbering
 from assistant.types import Citation, Passage
 
+#: a connector that opens a sentence and means nothing without the one before it
 _LEADING_CONNECTORS = re.compile(
-    r"^(?:Theo đó|Bên cạnh đó|Ngoài ra|Đồng thời|Trong đó|Tuy nhiên|Do đó|Vì vậy|Cùng với đó)"
-    r",\s+",
+    r"^(?:theo đó|đồng thời|ngoài ra|bên cạnh đó|trong đó|cùng với đó|mặt khác|thêm vào đó|"
+    r"cụ thể|đáng chú ý|qua đó|từ đó)\s*,\s*",
+    re.IGNORECASE,
 )
 
 

@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
 from assistant.answering.citations import CitationNumbering
+from assistant.answering.composer import display, with_marker, word_groups
 from assistant.answering.question import (
     _ROMAN_RE,
     _YEAR_RE,
@@ -120,11 +121,6 @@ STRAY_CREDIT = 0.5
 # ----------------------------------------------------------------------------- words
 
 _NUMBER_WORDS = frozenset("một hai ba bốn năm sáu bảy tám chín mười mươi trăm nghìn".split())
-_LEADING_CONNECTORS = re.compile(
-    r"^(?:theo đó|đồng thời|ngoài ra|bên cạnh đó|trong đó|cùng với đó|mặt khác|thêm vào đó|"
-    r"cụ thể|đáng chú ý|qua đó|từ đó)\s*,\s*",
-    re.IGNORECASE,
-)
 
 # ----------------------------------------------------------------------------- cues
 
@@ -1552,40 +1548,6 @@ def _enclosing_sentence(
     return None
 
 
-def _display(text: str, *, clause: bool = False) -> str:
-    """The sentence as shown: a leading connector ("Theo đó, ") dropped, capitalised.
-
-    A clause cut from a long sentence loses its trailing ";" or "," and ends
-    with a period.
-    """
-    trimmed = _LEADING_CONNECTORS.sub("", text, count=1) or text
-    if clause:
-        trimmed = trimmed.rstrip(" ;,")
-        if not trimmed.endswith((".", "!", "?", "…")):
-            trimmed += "."
-    if clause or trimmed != text:
-        trimmed = trimmed[:1].upper() + trimmed[1:]
-    return trimmed
-
-
-def _word_groups(text: str, size: int = 8) -> list[str]:
-    """``text`` cut into runs of ``size`` words (with their spaces), for streaming.
-
-    >>> _word_groups(" một hai ba bốn", size=2)
-    [' một hai ', 'ba bốn']
-    """
-    return re.findall(rf"\s*(?:\S+\s*){{1,{size}}}", text) or [text]
-
-
-def _with_marker(text: str, n: int) -> str:
-    """ "Câu trả lời." → "Câu trả lời [n]."."""
-    body = text.rstrip()
-    m = re.search(r"[.!?…]+[\"”’»)]*$", body)
-    if m and not body.endswith(("”", '"', ")")):
-        return f"{body[: m.start()]} [{n}]{body[m.start() :]}"
-    return f"{body} [{n}]"
-
-
 @dataclass
 class Evidence:
     """What the answerer found: ranked sentences, confidence and the profile used."""
@@ -1863,7 +1825,7 @@ class ExtractiveAnswerer(Answerer):
             passage = passages[sent.passage_index]
             span = sent.span if k == 0 else None
             n = numbering.cite(passage, sent.start, sent.end, span=span)
-            pieces.append(_with_marker(_display(sent.text, clause=sent.clause), n))
+            pieces.append(with_marker(display(sent.text, clause=sent.clause), n))
         if best.span:
             direct = passages[best.passage_index].text[best.span[0] : best.span[1]].strip()
         lead = ""
@@ -1879,7 +1841,7 @@ class ExtractiveAnswerer(Answerer):
         if lead:
             yield AnswerEvent(delta=lead)
         for k, piece in enumerate(pieces):
-            for group in _word_groups(piece if k == 0 else " " + piece):
+            for group in word_groups(piece if k == 0 else " " + piece):
                 yield AnswerEvent(delta=group)
         yield AnswerEvent(
             answer=Answer(

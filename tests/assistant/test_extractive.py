@@ -301,11 +301,11 @@ def test_split_question():
 
 
 def test_clause_that_already_ends_a_sentence_gets_one_period():
-    from assistant.answering.extractive import _display, _with_marker
+    from assistant.answering.composer import display, with_marker
 
-    shown = _with_marker(_display("phấn đấu đạt mức tăng trưởng từ 7,5% trở lên.", clause=True), 1)
+    shown = with_marker(display("phấn đấu đạt mức tăng trưởng từ 7,5% trở lên.", clause=True), 1)
     assert shown.endswith("trở lên [1].")
-    assert _display("gồm ba nhóm;", clause=True) == "Gồm ba nhóm."
+    assert display("gồm ba nhóm;", clause=True) == "Gồm ba nhóm."
 
 
 def _chunk(text: str, cid: str, *, source: str = "a.txt", position: int = 0) -> Passage:
