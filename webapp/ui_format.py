@@ -28,16 +28,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assistant.core import Source
-    from assistant.types import Answer, Citation, IngestReport, Passage
+    from assistant.types import Answer, IngestReport, Passage
 
 #: file types the documents tab accepts (the ingest layer reads these)
 ALLOWED_UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf")
-
-NO_SOURCES_HTML = (
-    '<div class="src-empty">Nguồn trích dẫn sẽ hiện ở đây sau khi bạn đặt câu hỏi.</div>'
-)
-
-SEARCHING_SOURCES_HTML = '<div class="src-empty">Đang tìm nguồn trong tài liệu…</div>'
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones
 # that start links, images, emphasis, code, headings, tables, strikethrough or LaTeX.
@@ -125,117 +119,9 @@ def format_question_markdown(question: str) -> str:
     return escape_markdown(question)
 
 
-# ------------------------------------------------------------------- passages
-def _valid_range(start: int, end: int, length: int) -> tuple[int, int] | None:
-    if 0 <= start < end <= length:
-        return start, end
-    return None
-
-
-def highlight_passage(
-    text: str,
-    quote: tuple[int, int] | None = None,
-    span: tuple[int, int] | None = None,
-) -> str:
-    """Passage text as escaped HTML, the supporting sentence and the answer marked.
-
-    ``quote`` and ``span`` are ``(start, end)`` character offsets into ``text``;
-    invalid ranges are ignored. The quote becomes ``<mark class="quote">`` and the
-    direct-answer span, highlighted more strongly, ``<mark class="answer">``.
-
-    >>> highlight_passage("Tăng 7,5% mỗi năm. Khác.", quote=(0, 18), span=(5, 9))
-    '<mark class="quote">Tăng </mark><mark class="answer">7,5%</mark><mark class="quote"> mỗi năm.</mark> Khác.'
-    """
-    n = len(text)
-    q = _valid_range(*quote, n) if quote else None
-    s = _valid_range(*span, n) if span else None
-    cuts = sorted({0, n, *(q or ()), *(s or ())})
-    out: list[str] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        piece = html.escape(text[a:b], quote=True)
-        if s and s[0] <= a and b <= s[1]:
-            out.append(f'<mark class="answer">{piece}</mark>')
-        elif q and q[0] <= a and b <= q[1]:
-            out.append(f'<mark class="quote">{piece}</mark>')
-        else:
-            out.append(piece)
-    return "".join(out)
-
-
-def citation_ranges(
-    citation: Citation,
-) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """The quote and answer-span ranges of a citation inside its passage text.
-
-    Falls back to finding ``citation.quote`` in the text when offsets are missing.
-    """
-    text = citation.passage.text
-    quote = _valid_range(citation.quote_start, citation.quote_end, len(text))
-    if quote is None and citation.quote:
-        at = text.find(citation.quote)
-        if at >= 0:
-            quote = (at, at + len(citation.quote))
-    span = _valid_range(citation.span_start, citation.span_end, len(text))
-    return quote, span
-
-
 def file_name_of(source: str) -> str:
     """The file name part of a source path (POSIX or Windows)."""
     return PureWindowsPath(PurePosixPath(source).name).name or source
-
-
-def _meta_line(passage: Passage) -> str:
-    parts = [passage.outlet, passage.date, file_name_of(passage.source)]
-    return " · ".join(html.escape(p, quote=True) for p in parts if p)
-
-
-def _passage_card(number: str, passage: Passage, body_html: str, *, css: str) -> str:
-    title = html.escape(passage.title or file_name_of(passage.source), quote=True)
-    return (
-        f'<div class="{css}">'
-        f'<div class="src-head"><span class="src-num">{number}</span> '
-        f'<span class="src-title">{title}</span></div>'
-        f'<div class="src-meta">{_meta_line(passage)}</div>'
-        f'<div class="src-text">{body_html}</div>'
-        "</div>"
-    )
-
-
-def render_sources_html(answer: Answer, *, related_limit: int = 3) -> str:
-    """The sources panel for an answer: each citation with its passage, highlighted.
-
-    Abstentions show a notice and the closest passages under "Có thể liên quan";
-    an ungrounded answer shows a warning.
-    """
-    parts: list[str] = ['<div class="src-panel">']
-    if answer.abstained:
-        parts.append(
-            '<div class="src-notice">🔎 Không tìm thấy câu trả lời trong các tài liệu đã nạp.</div>'
-        )
-        related = list(answer.related)[:related_limit]
-        if related:
-            parts.append('<h4 class="src-heading">Có thể liên quan</h4>')
-            for p in related:
-                parts.append(
-                    _passage_card("•", p, html.escape(p.text, quote=True), css="src-card related")
-                )
-        parts.append("</div>")
-        return "".join(parts)
-    if not answer.grounded:
-        parts.append(
-            '<div class="src-warning">⚠️ Câu trả lời không dẫn được nguồn nào. '
-            "Hãy kiểm tra lại với tài liệu gốc.</div>"
-        )
-    if answer.citations:
-        parts.append('<h4 class="src-heading">Nguồn trích dẫn</h4>')
-        for c in answer.citations:
-            quote, span = citation_ranges(c)
-            body = highlight_passage(c.passage.text, quote, span)
-            parts.append(_passage_card(f"[{c.index}]", c.passage, body, css="src-card"))
-    elif answer.grounded:
-        parts.append('<div class="src-empty">Câu trả lời này không có trích dẫn.</div>')
-    parts.append("</div>")
-    return "".join(parts)
 
 
 # ------------------------------------------------------------ API (JSON) views
@@ -271,12 +157,33 @@ def passages_json(passages: Iterable[Passage]) -> list[dict]:
 
 
 # -------------------------------------------------------------- documents tab
-SOURCES_TABLE_HEADERS = ["Tiêu đề", "Nguồn báo", "Ngày", "Tệp", "Số đoạn"]
+SOURCES_TABLE_HEADERS = ["Tiêu đề", "Báo", "Ngày đăng", "Tệp", "Nguồn gốc", "Ngày tải lên", "Số đoạn"]
+#: widths that fit the table in a 1366-px window without cutting a column
+SOURCES_TABLE_WIDTHS = ["29%", "11%", "11%", "22%", "9%", "11%", "7%"]
 
 
-def sources_table(sources: Sequence[Source]) -> list[list]:
-    """Rows for the indexed-sources table (plain text cells)."""
-    return [[s.title or s.file_name, s.outlet, s.date, s.file_name, s.chunks] for s in sources]
+def sources_table(sources: Sequence[Source], uploads_dir: Path | None = None) -> list[list]:
+    """Rows for the indexed-sources table (plain text cells).
+
+    A source stored in ``uploads_dir`` is "Tải lên" with the day it was indexed; the
+    others (the bundled corpus, folders ingested from the command line) are "Có sẵn".
+    """
+    root = Path(uploads_dir).resolve() if uploads_dir is not None else None
+    rows = []
+    for s in sources:
+        uploaded = root is not None and Path(s.source).parent == root
+        rows.append(
+            [
+                s.title or s.file_name,
+                s.outlet,
+                s.date,
+                s.file_name,
+                "Tải lên" if uploaded else "Có sẵn",
+                s.ingested_at[:10] if uploaded else "",
+                s.chunks,
+            ]
+        )
+    return rows
 
 
 def source_choices(sources: Sequence[Source]) -> list[tuple[str, str]]:

@@ -13,20 +13,31 @@ indexed nor listed; :func:`reconcile_uploads` runs when the app starts.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import logging
 import shutil
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest import schema
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import load_article
-from webapp.ui_format import numbered_upload_name, upload_destination
+from webapp.ui_format import (
+    numbered_upload_name,
+    render_ingest_report,
+    safe_upload_name,
+    upload_destination,
+    upload_rejection,
+    user_error_message,
+)
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
+    from webapp.chat import ChatSession
 
 log = logging.getLogger(__name__)
 
@@ -93,3 +104,97 @@ def _indexed_as_is(path: Path, manifest: dict) -> bool:
         return load_article(path).metadata[schema.DOC_HASH] == record.get("doc_hash")
     except IngestError:
         return False
+
+
+def ingest_uploads(
+    session: ChatSession,
+    files: Sequence[Path],
+    max_mb: float,
+    progress: Any = None,
+) -> str:
+    """Copy acceptable uploads into ``<data_dir>/uploads`` and index them; the report as HTML.
+
+    A refused or unreadable file is reported by name and leaves everything else
+    as it was. An upload whose name a different stored file already has is stored as
+    ``name (2).ext`` (see :func:`webapp.uploads.upload_path`) and the report says so.
+    """
+    if not files:
+        return render_ingest_report(None)
+    session.uploads_dir.mkdir(parents=True, exist_ok=True)
+    rejected: dict[str, str] = {}
+    accepted: list[Path] = []
+    backup_dir = Path(tempfile.mkdtemp(prefix=BACKUP_PREFIX, dir=session.uploads_dir.parent))
+    backups: dict[Path, Path] = {}
+    renamed: dict[str, str] = {}  # stored name -> the name it was uploaded as
+    try:
+        for src in files:
+            shown = safe_upload_name(src.name)
+            try:
+                size = src.stat().st_size
+            except OSError:
+                rejected[shown] = "không đọc được tệp tải lên"
+                continue
+            reason = upload_rejection(src.name, size, max_mb)
+            if reason:
+                rejected[shown] = reason
+                continue
+            dest = upload_path(session.uploads_dir, src.name, src)
+            if dest in accepted:
+                rejected[shown] = "trùng với một tệp khác trong lần nạp này"
+                continue
+            if dest.exists():  # the same file again (upload_path never picks another one)
+                backups[dest] = backup_dir / dest.name  # the name says where it goes back
+                shutil.copy2(dest, backups[dest])
+            elif dest.name != shown:
+                renamed[dest.name] = shown
+            shutil.copyfile(src, dest)
+            accepted.append(dest)
+
+        def step(done: int, total: int, name: str) -> None:
+            if progress is not None:
+                progress((done, total), desc=f"Đang nạp {name}", unit="tệp")
+
+        report = session.assistant.ingest(accepted, progress=step) if accepted else None
+        failed = set(report.failed) if report else set()
+        for dest in accepted:
+            if str(dest) in failed:
+                _restore(dest, backups.get(dest))
+    except Exception as e:
+        log.exception("upload failed")
+        for dest in accepted:
+            _restore(dest, backups.get(dest))
+        from assistant import StoreError
+
+        why = user_error_message(e) if isinstance(e, StoreError) else e
+        for dest in accepted:
+            rejected.setdefault(renamed.get(dest.name, dest.name), f"lỗi khi nạp, đã huỷ ({why})")
+        renamed.clear()
+        report = None
+    finally:
+        shutil.rmtree(backup_dir, ignore_errors=True)
+        for src in files:
+            _discard_temporary_upload(src)
+    return render_ingest_report(report, rejected, renamed)
+
+
+def _discard_temporary_upload(src: Path) -> None:
+    """Gradio's temporary copy of an upload, once read: refused, or copied into
+    ``uploads/``, it is of no further use (files elsewhere are left alone)."""
+    from gradio.utils import get_upload_folder
+
+    try:
+        path = src.resolve()
+        inside = Path(get_upload_folder()).resolve() in path.parents
+    except OSError:
+        return
+    if inside:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # Gradio's folder for this one file, when empty
+
+
+def _restore(dest: Path, backup: Path | None) -> None:
+    if backup is not None and backup.exists():
+        shutil.copy2(backup, dest)
+    else:
+        dest.unlink(missing_ok=True)

@@ -144,22 +144,56 @@ class RunningApp:
 @pytest.fixture(scope="module")
 def running_app(tmp_path_factory) -> Iterator[RunningApp]:
     """The app on a free loopback port over a freshly ingested small corpus."""
+    running, demo = serve_app(tmp_path_factory.mktemp("app"), scripted_unless_extractive())
+    try:
+        yield running
+    finally:
+        demo.close()
+
+
+class TwoSourceAnswerer(Answerer):
+    """Cites the first sentence of each of the two best passages as [1] and [2]."""
+
+    name = "two-sources"
+
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
+    ) -> Iterator[AnswerEvent]:
+        citations, parts = [], []
+        for n, p in enumerate(passages[:2], start=1):
+            body = p.text.split("\n\n")[-1]
+            start = p.text.index(body)
+            m = re.search(r"[.!?](\s|$)", body)
+            sentence = body[: m.end()].strip() if m else body
+            parts.append(f"{sentence.rstrip('.')} [{n}].")
+            citations.append(
+                Citation(
+                    index=n,
+                    passage=p,
+                    quote=sentence,
+                    quote_start=start,
+                    quote_end=start + len(sentence),
+                )
+            )
+        text = " ".join(parts)
+        yield AnswerEvent(delta=text)
+        yield AnswerEvent(answer=Answer(text=text, citations=citations, question=question))
+
+
+def serve_app(root: Path, answerer: Answerer | None = None) -> tuple[RunningApp, object]:
+    """The app over the small corpus on a free loopback port; (app, demo to close)."""
     import app as chat_app
 
-    root = tmp_path_factory.mktemp("app")
     settings = Settings(
         _env_file=None,
         data_dir=root / "data",
         embedding={"model": "fake"},
         app={"host": "127.0.0.1", "port": free_port(), "max_upload_mb": 1},
     )
-    bot = Assistant(settings, answerer=scripted_unless_extractive())
+    bot = Assistant(settings, answerer=answerer)
     corpus = write_corpus(root / "corpus")
     report = bot.ingest([corpus])
     assert not report.failed, report.failed
     demo = chat_app.build_app(bot, settings)
     url = chat_app.launch(demo, settings, block=False, quiet=True)
-    try:
-        yield RunningApp(url=url, settings=settings, assistant=bot, corpus=corpus)
-    finally:
-        demo.close()
+    return RunningApp(url=url, settings=settings, assistant=bot, corpus=corpus), demo

@@ -1,36 +1,32 @@
 """The chat page in a real headless browser (Debian's chromium driven by Playwright).
 
-Saves ``test-artifacts/chat.png``; with ``SAVE_README_SCREENSHOT=1`` also
-``docs/screenshot-chat.png`` for the README.
+Saves screenshots under ``test-artifacts/``; with ``SAVE_README_SCREENSHOT=1`` also
+``docs/screenshot-chat.png`` for the README. More browser tests (citations,
+feedback, kept conversations, phones) are in ``test_browser_chat.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
-from pathlib import Path
 
 import pytest
+from browser_steps import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    REPO_ROOT,
+    ask,
+    chip,
+    current_card,
+    open_page,
+    screenshot,
+)
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 README_SCREENSHOT = REPO_ROOT / "docs" / "screenshot-chat.png"
-TIMEOUT_MS = 60_000
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -52,42 +48,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, running_app):
-    context = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.dialogs = []  # every alert/confirm the page opens
-    page.accept_confirms = False
-
-    def on_dialog(dialog):
-        page.dialogs.append(dialog.message)
-        if dialog.type == "confirm" and page.accept_confirms:
-            dialog.accept()
-        else:
-            dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.goto(running_app.url)
-    page.wait_for_selector("#question textarea")
+    page = open_page(browser, running_app.url, DESKTOP)
     try:
         yield page
     finally:
-        context.close()
-
-
-def ask(page, question: str, *, answers_before: int) -> None:
-    """Type a question, send it, wait until the streamed answer is complete."""
-    page.fill("#question textarea", question)
-    page.click("#send")
-    # done when the new bot message is there and the sources panel, which says
-    # "Đang tìm nguồn…" from the moment the question is taken, shows this answer's sources
-    page.wait_for_function(
-        """([n]) => {
-            const bots = document.querySelectorAll('#chatbot .message-row.bot-row');
-            const sources = document.querySelector('#sources').innerText;
-            return bots.length > n && !sources.includes('Đang tìm nguồn');
-        }""",
-        arg=[answers_before],
-    )
+        page.context.close()
 
 
 def injected_elements(page) -> dict:
@@ -114,14 +79,22 @@ def test_chat_answer_with_citation_and_sources(page, running_app):
     sources = page.locator("#sources")
     assert sources.get_by_text("Kết luận 143-KL/TU của Thành ủy Hà Nội").first.is_visible()
     assert "[1]" in sources.inner_text()
-    assert "ket_luan_143.txt" in sources.inner_text()
+    # the card names the document by its title, not by its stored file name
+    assert "ket_luan_143.txt" not in sources.inner_text()
+    assert "Nguồn của câu trả lời 1/1" in sources.inner_text()
     quote = sources.locator("mark.quote, mark.answer").first
     assert quote.is_visible()
     assert "Nguyễn Thị Tuyến" in sources.locator(".src-card").first.inner_text()
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "chat.png"
-    page.screenshot(path=str(shot), full_page=True)
+    # [1] is a chip: a hover previews the cited sentence, a click marks its card
+    chip(page, 0, 1).click()
+    assert current_card(page).get_attribute("data-n") == "1"
+    chip(page, 0, 1).hover()
+    preview = page.locator("#cite-preview")
+    preview.wait_for(state="visible")
+    assert "Nguyễn Thị Tuyến" in preview.inner_text()
+
+    shot = screenshot(page, "chat.png")
     assert shot.stat().st_size > 10_000
     if os.environ.get("SAVE_README_SCREENSHOT") == "1":
         README_SCREENSHOT.parent.mkdir(exist_ok=True)
@@ -129,27 +102,9 @@ def test_chat_answer_with_citation_and_sources(page, running_app):
     assert page.dialogs == []
 
 
-def test_feedback_and_follow_up_and_clear(page, running_app, monkeypatch):
-    feedback = running_app.settings.data_dir / "feedback.jsonl"
-    before = len(feedback.read_text(encoding="utf-8").splitlines()) if feedback.exists() else 0
-
+def test_follow_up_and_clear_with_undo(page, running_app, monkeypatch):
     ask(page, "ha noi tang truong binh quan bao nhieu", answers_before=0)
     assert "7,5%" in page.locator("#chatbot").inner_text()
-
-    page.locator("#chatbot").get_by_role("button", name="Câu trả lời tốt").last.click()
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        lines = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
-        if len(lines) > before:
-            break
-        time.sleep(0.2)
-    record = json.loads(lines[-1])
-    assert record["vote"] == "up"
-    assert record["question"] == "ha noi tang truong binh quan bao nhieu"
-    assert "7,5%" in record["answer"]
-    assert record["citations"] and {"title", "source", "chunk_id", "quote"} <= set(
-        record["citations"][0]
-    )
 
     seen = []
     real = running_app.assistant.search_query
@@ -173,6 +128,13 @@ def test_feedback_and_follow_up_and_clear(page, running_app, monkeypatch):
         "() => document.querySelector('#sources').innerText.includes('sẽ hiện ở đây')"
     )
     assert "7,5%" not in page.locator("#chatbot").inner_text()
+    # clearing offers an undo that brings the conversation back
+    page.click("#undo-clear")
+    page.wait_for_function(
+        "() => document.querySelector('#chatbot').innerText.includes('7,5%')"
+    )
+    assert "Còn thu ngân sách năm 2023 thì sao?" in page.locator("#chatbot").inner_text()
+    page.locator("#undo-clear").wait_for(state="hidden")
 
 
 def test_document_markup_cannot_run_or_inject(page, running_app):
@@ -233,6 +195,15 @@ def test_upload_then_delete_in_the_documents_tab(page, running_app, tmp_path):
         encoding="utf-8",
     )
     page.get_by_role("tab", name="📁 Tài liệu").click()
+    table = page.locator("#sources-table")
+    # every column fits a 1366-px window: no header or cell is cut
+    page.wait_for_function("() => document.querySelector('#sources-table').innerText.includes('Có sẵn')")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('#sources-table th, #sources-table td')]
+            .filter(c => c.innerText.trim() && (c.getBoundingClientRect().right > window.innerWidth
+                         || c.scrollWidth > c.clientWidth + 2)).length"""
+    )
+    assert cut == 0
     page.set_input_files("#upload input[type=file]", str(doc))
     page.get_by_role("button", name="📥 Nạp vào kho").click()
     page.get_by_text("Đã thêm (1)").wait_for()
@@ -241,9 +212,19 @@ def test_upload_then_delete_in_the_documents_tab(page, running_app, tmp_path):
         arg=doc.name,
     )
     assert (running_app.settings.data_dir / "uploads" / doc.name).exists()
+    assert "Tải lên" in table.inner_text()  # the bundled documents say "Có sẵn"
+    screenshot(page, "documents.png")
 
-    page.locator("#to-delete input").click()
-    page.get_by_role("option", name=f"Thông cáo về lễ hội hoa sen — {doc.name}").click()
+    # an answer citing the upload, asked before it is deleted
+    page.get_by_role("tab", name="💬 Hỏi đáp").click()
+    ask(page, "Lễ hội hoa sen Tây Hồ khai mạc ngày nào?", answers_before=0)
+    assert "Thông cáo về lễ hội hoa sen" in page.locator("#sources").inner_text()
+
+    page.get_by_role("tab", name="📁 Tài liệu").click()
+    table.get_by_text(doc.name, exact=True).last.click()  # picks the row for deleting
+    page.wait_for_function(
+        "() => document.querySelector('#to-delete input').value.includes('lễ hội hoa sen')"
+    )
     page.accept_confirms = True
     page.get_by_role("button", name="Xoá tài liệu").click()
     page.get_by_text("Đã xoá tài liệu").wait_for()
@@ -254,3 +235,9 @@ def test_upload_then_delete_in_the_documents_tab(page, running_app, tmp_path):
     assert page.dialogs == ["Xoá tài liệu đã chọn khỏi kho?"]
     assert doc.name not in {s.file_name for s in running_app.assistant.sources()}
     assert not (running_app.settings.data_dir / "uploads" / doc.name).exists()
+    # the earlier upload report is gone, and the earlier answer says its document is
+    assert "Đã thêm" not in page.locator("#ingest-report").inner_text()
+    page.get_by_role("tab", name="💬 Hỏi đáp").click()
+    note = page.locator("#sources .src-turn.active .src-deleted")
+    note.wait_for()
+    assert "Thông cáo về lễ hội hoa sen" in note.inner_text()

@@ -7,7 +7,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 from assistant.types import Answer, Citation, Passage
-from webapp.feedback import FeedbackLog, citation_records, feedback_record
+from webapp.feedback import FeedbackLog, citation_records, feedback_record, vote_of
 
 
 def make_answer() -> Answer:
@@ -96,3 +96,31 @@ def test_concurrent_appends_do_not_interleave(tmp_path):
     records = log.read()
     assert len(records) == 80
     assert all(r["answer"] == long_answer for r in records)
+
+
+def test_taking_a_vote_back_leaves_no_vote(tmp_path):
+    log = FeedbackLog(tmp_path / "feedback.jsonl")
+    log.set_vote("a1", feedback_record("q", "a", [], liked=True))
+    log.set_vote("a1", None)  # 👍 clicked again
+    assert log.read() == []
+    assert not any(r.get("vote") == "down" for r in log.read())
+
+
+def test_changing_a_vote_replaces_it_and_keeps_other_answers(tmp_path):
+    log = FeedbackLog(tmp_path / "feedback.jsonl")
+    log.append(feedback_record("old", "a", [], liked=True))  # a line from before answer ids
+    log.set_vote("a1", feedback_record("q1", "a", [], liked=True))
+    log.set_vote("a2", feedback_record("q2", "a", [], liked=True))
+    log.set_vote("a1", feedback_record("q1", "a", [], liked=False))
+    assert log.set_reason("a1", "Sai số liệu")
+    assert not log.set_reason("missing", "x")
+    records = log.read()
+    assert [r.get("answer_id") for r in records] == [None, "a2", "a1"]
+    assert log.vote("a1")["vote"] == "down" and log.vote("a1")["reason"] == "Sai số liệu"
+    assert log.vote("a2")["vote"] == "up"
+
+
+def test_like_event_values_as_votes():
+    assert vote_of(True) == vote_of("Like") == "up"
+    assert vote_of(False) == vote_of("Dislike") == "down"
+    assert vote_of("") is None and vote_of(None) is None

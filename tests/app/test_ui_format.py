@@ -9,19 +9,21 @@ import pytest
 
 from assistant.core import Source
 from assistant.types import Answer, Citation, IngestReport, Passage
-from webapp.ui_format import (
+from webapp.sources_panel import (
     NO_SOURCES_HTML,
     citation_ranges,
+    highlight_passage,
+    render_sources_html,
+)
+from webapp.ui_format import (
     citations_json,
     escape_markdown,
     file_name_of,
     format_answer_markdown,
     format_error_markdown,
-    highlight_passage,
     numbered_upload_name,
     passages_json,
     render_ingest_report,
-    render_sources_html,
     safe_upload_name,
     source_choices,
     sources_table,
@@ -178,7 +180,7 @@ def test_sources_panel_escapes_titles_file_names_and_text():
     assert "a&lt;b&gt;x.txt" in out
     # only our own tags are present
     tags = set(re.findall(r"<\s*([a-zA-Z0-9]+)", out))
-    assert tags <= {"div", "span", "mark", "h4"}
+    assert tags <= {"div", "span", "mark", "h4", "button"}
 
 
 def test_abstained_panel_shows_notice_and_related_passages():
@@ -229,7 +231,7 @@ def test_sources_table_and_choices():
         chunks=3,
         ingested_at="",
     )
-    assert sources_table([s]) == [["a.txt", "TTXVN", "2024", "a.txt", 3]]
+    assert sources_table([s]) == [["a.txt", "TTXVN", "2024", "a.txt", "Có sẵn", "", 3]]
     assert source_choices([s]) == [("a.txt — a.txt", "/kb/a.txt")]
 
 

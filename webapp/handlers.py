@@ -1,0 +1,334 @@
+"""What the chat page's events do: answer, keep conversations, take feedback, manage documents.
+
+:class:`PageHandlers` holds the methods ``app.build_app`` wires to the components.
+Each method takes and returns plain values (and Gradio updates), so the page's
+behaviour can be called without a browser; the layout lives in ``app.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant import StoreError
+from assistant.types import AssistantError
+from webapp.chat import (
+    EMPTY_QUESTION,
+    MODES,
+    THINKING,
+    UNEXPECTED_ERROR,
+    ChatSession,
+    answer_turn,
+    chat_messages,
+    error_turn,
+    history_of,
+    turn_at,
+)
+from webapp.conversations import (
+    ConversationStore,
+    conversation_choices,
+    new_browser_id,
+    new_conversation_id,
+)
+from webapp.document_view import render_document_html
+from webapp.feedback import feedback_record, vote_of
+from webapp.sources_panel import NO_SOURCES_HTML, SEARCHING_SOURCES_HTML, render_panel
+from webapp.ui_format import (
+    SOURCES_TABLE_HEADERS,
+    escape_markdown,
+    file_name_of,
+    format_answer_markdown,
+    format_error_markdown,
+    format_question_markdown,
+    source_choices,
+    sources_table,
+    user_error_message,
+)
+from webapp.uploads import ingest_uploads
+
+log = logging.getLogger("assistant.app")
+
+REASON_MAX_CHARS = 1000
+
+
+def _username(request: gr.Request | None) -> str | None:
+    return getattr(request, "username", None) if request is not None else None
+
+
+class PageHandlers:
+    """The chat page's event handlers around one :class:`ChatSession`."""
+
+    def __init__(self, session: ChatSession, max_mb: float) -> None:
+        self.session = session
+        self.assistant = session.assistant
+        self.conversations = ConversationStore(session.settings.data_dir / "conversations")
+        self.max_mb = max_mb
+
+    # ------------------------------------------------------------- the panel
+    def indexed(self) -> set[str] | None:
+        try:
+            return {s.source for s in self.assistant.sources()}
+        except StoreError:
+            return None
+
+    def panel(self, turns: list[dict], active: int | None = None) -> str:
+        return render_panel(turns, active, self.indexed())
+
+    # ---------------------------------------------------------------- asking
+    def respond(self, message: str, turns: list[dict], k: float, mode: str) -> Iterator[tuple]:
+        """Stream the answer to ``message``: (chatbot, sources panel, turns, question box)."""
+        question = (message or "").strip()
+        turns = list(turns or [])
+        if not question:
+            gr.Warning(EMPTY_QUESTION)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        k = int(k)
+        pending = chat_messages(turns) + [
+            {"role": "user", "content": format_question_markdown(question)},
+            {"role": "assistant", "content": THINKING},
+        ]
+        yield pending, SEARCHING_SOURCES_HTML, turns, ""
+        text, final = "", None
+        try:
+            bot = self.session.for_mode(mode)
+            for event in bot.stream(question, history_of(turns), k=k):
+                if event.delta:
+                    text += event.delta
+                    pending = pending[:-1] + [
+                        {"role": "assistant", "content": format_answer_markdown(text)}
+                    ]
+                    yield pending, gr.skip(), turns, gr.skip()
+                if event.answer is not None:
+                    final = event.answer
+            if final is None:
+                raise RuntimeError("the answerer ended without an answer")
+            turn = answer_turn(question, final, MODES.get(mode, "extractive"), k)
+        except (AssistantError, StoreError) as e:
+            turn = error_turn(question, user_error_message(e))
+        except Exception:
+            log.exception("answering %r failed", question)
+            turn = error_turn(question, UNEXPECTED_ERROR)
+        turns = turns + [turn]
+        yield chat_messages(turns), self.panel(turns), turns, gr.skip()
+
+    def show_turn_sources(self, turns: list[dict], evt: gr.SelectData) -> str:
+        """Clicking a message shows the sources of that answer."""
+        turn = turn_at(turns, evt.index)
+        return self.panel(turns, turn) if turn is not None else gr.skip()
+
+    # --------------------------------------------------------- conversations
+    def _owner(self, browser_id: str, request: gr.Request | None) -> Path:
+        return self.conversations.owner(_username(request), browser_id)
+
+    def _list(self, owner: Path, current: str) -> Any:
+        choices = conversation_choices(self.conversations.list(owner))
+        value = current if any(v == current for _, v in choices) else None
+        return gr.Radio(choices=choices, value=value)
+
+    def restore(self, browser_id: str | None, request: gr.Request) -> tuple:
+        """On page load: this browser's id, its latest conversation and the list.
+
+        Returns (browser id, conversation id, turns, chatbot, panel, conversation list).
+        """
+        try:
+            owner = self._owner(browser_id or "", request)
+        except ValueError:
+            browser_id = new_browser_id()
+            owner = self._owner(browser_id, request)
+        saved = self.conversations.list(owner)
+        conversation_id = saved[0].id if saved else new_conversation_id()
+        turns = self.conversations.load(owner, conversation_id) if saved else []
+        return (
+            browser_id,
+            conversation_id,
+            turns,
+            chat_messages(turns),
+            self.panel(turns),
+            self._list(owner, conversation_id),
+        )
+
+    def save(self, browser_id: str, conversation_id: str, turns: list[dict], request: gr.Request):
+        """After an answer: the conversation saved, the list refreshed."""
+        try:
+            owner = self._owner(browser_id or "", request)
+        except ValueError:
+            return gr.skip()
+        if not conversation_id:
+            return gr.skip()
+        self.conversations.save(owner, conversation_id, list(turns or []))
+        return self._list(owner, conversation_id)
+
+    def open_conversation(self, browser_id: str, chosen: str | None, request: gr.Request) -> tuple:
+        """(conversation id, turns, chatbot, panel) of a conversation picked in the list."""
+        if not chosen:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            turns = self.conversations.load(self._owner(browser_id or "", request), chosen)
+        except ValueError:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return chosen, turns, chat_messages(turns), self.panel(turns)
+
+    def new_conversation(self, browser_id: str, request: gr.Request) -> tuple:
+        """(conversation id, turns, chatbot, panel, question box, list) of a fresh conversation."""
+        new_id = new_conversation_id()
+        try:
+            listing = self._list(self._owner(browser_id or "", request), new_id)
+        except ValueError:
+            listing = gr.skip()
+        return new_id, [], [], NO_SOURCES_HTML, "", listing
+
+    def clear(self, browser_id: str, conversation_id: str, turns: list[dict], request: gr.Request):
+        """Delete the conversation, keeping it for one undo.
+
+        Returns (conversation id, turns, chatbot, panel, question box, list, undo, undo button).
+        """
+        undo = {"id": conversation_id, "turns": list(turns or [])} if turns else None
+        try:
+            owner = self._owner(browser_id or "", request)
+            if conversation_id:
+                self.conversations.delete(owner, conversation_id)
+        except ValueError:
+            pass
+        new_id, *fresh = self.new_conversation(browser_id, request)
+        return (new_id, *fresh, undo, gr.Button(visible=undo is not None))
+
+    def undo_clear(self, browser_id: str, undo: dict | None, request: gr.Request) -> tuple:
+        """Bring the conversation just deleted back.
+
+        Returns (conversation id, turns, chatbot, panel, list, undo, undo button).
+        """
+        if not undo:
+            return (gr.skip(),) * 5 + (None, gr.Button(visible=False))
+        turns = undo["turns"]
+        try:
+            owner = self._owner(browser_id or "", request)
+            self.conversations.save(owner, undo["id"], turns)
+            listing = self._list(owner, undo["id"])
+        except ValueError:
+            listing = gr.skip()
+        gr.Info("Đã khôi phục hội thoại.")
+        return (
+            undo["id"],
+            turns,
+            chat_messages(turns),
+            self.panel(turns),
+            listing,
+            None,
+            gr.Button(visible=False),
+        )
+
+    # -------------------------------------------------------------- feedback
+    def record_feedback(self, turns: list[dict], evt: gr.LikeData) -> tuple:
+        """👍/👎/taken back on an answer: its one vote in feedback.jsonl; a 👎 asks why.
+
+        Returns (the turn id a reason is asked for, the reason box).
+        """
+        turn = turn_at(turns, evt.index)
+        if turn is None or turns[turn].get("error"):
+            return gr.skip(), gr.skip()
+        t = turns[turn]
+        vote = vote_of(evt.liked)
+        if vote is None:
+            self.session.feedback.set_vote(t["id"], None)
+            gr.Info("Đã bỏ đánh giá câu trả lời này.")
+            return "", gr.Group(visible=False)
+        record = feedback_record(
+            t["question"],
+            t["answer"],
+            t["citations"],
+            liked=vote == "up",
+            mode=t.get("mode"),
+            k=t.get("k"),
+        )
+        self.session.feedback.set_vote(t["id"], record)
+        if vote == "up":
+            gr.Info("Cảm ơn bạn đã đánh giá câu trả lời!")
+            return "", gr.Group(visible=False)
+        return t["id"], gr.Group(visible=True)
+
+    def record_reason(self, turn_id: str, reason: str) -> tuple:
+        """The reason for a 👎, added to that answer's vote. Returns (reason box, textbox)."""
+        reason = " ".join((reason or "").split())[:REASON_MAX_CHARS]
+        if not reason:
+            gr.Warning("Hãy viết vài chữ về điều chưa đúng, hoặc bấm Bỏ qua.")
+            return gr.skip(), gr.skip()
+        if turn_id and self.session.feedback.set_reason(turn_id, reason):
+            gr.Info("Đã ghi nhận góp ý, cảm ơn bạn!")
+        return gr.Group(visible=False), ""
+
+    # ------------------------------------------------------------- documents
+    def open_document(self, cited: dict) -> str:
+        """The whole document of an indexed source at a cited passage (escaped HTML).
+
+        ``cited`` is what a source card holds: ``source``, ``start``/``end`` (the passage
+        in its article), ``qs``/``qe``/``ss``/``se`` (quote and answer span in the
+        passage) and ``text`` (the passage).
+        """
+        cited = cited if isinstance(cited, dict) else {}
+        source = str(cited.get("source", ""))
+        try:
+            known = {s.source: s for s in self.assistant.sources()}
+        except StoreError as e:
+            return render_document_html(None, source, {}, 0, 0, "", why=user_error_message(e))
+        return render_document_html(
+            known.get(source),
+            source,
+            cited,
+            cited.get("start"),
+            cited.get("end"),
+            str(cited.get("text", "")),
+        )
+
+    def documents_view(self) -> tuple:
+        """(documents table, delete dropdown)."""
+        try:
+            sources = self.assistant.sources()
+        except StoreError as e:
+            gr.Warning(user_error_message(e))
+            sources = []
+        rows = sources_table(sources, self.session.uploads_dir)
+        table = {"headers": SOURCES_TABLE_HEADERS, "data": rows}
+        return table, gr.Dropdown(choices=source_choices(sources), value=None)
+
+    def pick_document(self, table: Any, evt: gr.SelectData) -> Any:
+        """Clicking a row of the documents table selects it for deleting."""
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else None
+        try:
+            sources = self.assistant.sources()
+        except StoreError:
+            return gr.skip()
+        return sources[row].source if row is not None and 0 <= row < len(sources) else gr.skip()
+
+    def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+        """(ingest report, documents table, delete dropdown)."""
+        paths = [Path(f) for f in files or []]
+        report_html = ingest_uploads(self.session, paths, self.max_mb, progress)
+        return (report_html, *self.documents_view())
+
+    def delete_selected(self, source: str | None, turns: list[dict]) -> tuple:
+        """(message, report, table, dropdown, sources panel): the earlier upload report is
+        cleared, and answers citing the document say it is gone."""
+        if not source:
+            return (
+                "Chưa xoá gì: hãy chọn một tài liệu trong danh sách rồi bấm **Xoá tài liệu**.",
+                gr.skip(),
+                *self.documents_view(),
+                gr.skip(),
+            )
+        try:
+            removed = self.session.delete(source)
+        except (AssistantError, StoreError) as e:
+            msg = format_error_markdown(user_error_message(e))
+            return msg, gr.skip(), *self.documents_view(), gr.skip()
+        name = escape_markdown(file_name_of(source))
+        return (
+            f"🗑️ Đã xoá tài liệu {name} ({removed} đoạn).",
+            "",
+            *self.documents_view(),
+            self.panel(list(turns or [])) if turns else gr.skip(),
+        )
