@@ -211,7 +211,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                                 interactive=session.llm_available,
                             )
                     with gr.Column(scale=2, elem_id="sources-col"):
-                        with gr.Row():
+                        with gr.Row(elem_id="sources-head"):
                             gr.Markdown("### 📚 Nguồn")
                             gr.Button("Đóng ✕", size="sm", elem_id="sources-close", scale=0)
                         sources_panel = gr.HTML(
@@ -265,7 +265,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         gr.on([question.submit, send.click], **ask_in_chat).then(**save)
         examples.load_input_event.then(**ask_in_chat).then(**save)  # asked at once
-        clear.click(
+        gr.on(  # our button, and the chatbot's own trash icon: both offer an undo
+            [clear.click, chatbot.clear],
             h.clear,
             inputs=[browser_id, conversation_id, turns],
             outputs=[

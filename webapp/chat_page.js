@@ -124,7 +124,7 @@ if (!window.__assistantChat) {
   }
 
   // ---------------------------------------------------------- show a source
-  function showSource(turn, n) {
+  function showSource(turn, n, chip) {
     hide();
     const panel = document.querySelector("#sources");
     if (!panel) return;
@@ -136,7 +136,31 @@ if (!window.__assistantChat) {
     const card = cardOf(turn, n);
     if (!card) return;
     card.classList.add("current");
-    card.scrollIntoView({ block: "start", behavior: "instant" });
+    scrollWithin(card);
+    if (phone() && chip) {
+      // the drawer covers the lower part of the screen: the answer stays above it
+      const r = chip.getBoundingClientRect();
+      const room = window.innerHeight * 0.4;
+      if (r.bottom > room || r.top < 0) scrollWithin(chip, r.top - room / 2);
+      const after = chip.getBoundingClientRect();
+      if (after.bottom > room || after.top < 0) window.scrollBy(0, after.top - room / 2);
+    }
+  }
+
+  // scroll the nearest scrolling box around `el` (not the whole page) to show it
+  function scrollWithin(el, by) {
+    let box = el.parentElement;
+    while (box && box !== document.body) {
+      const style = getComputedStyle(box);
+      if (/(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight) break;
+      box = box.parentElement;
+    }
+    if (!box || box === document.body) {
+      el.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    const delta = by ?? el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    box.scrollTop += delta;
   }
 
   // ------------------------------------------------------ the whole document
@@ -189,7 +213,7 @@ if (!window.__assistantChat) {
       if (chip) {
         e.preventDefault();
         e.stopPropagation();
-        showSource(chip.dataset.turn, chip.dataset.n);
+        showSource(chip.dataset.turn, chip.dataset.n, chip);
         return;
       }
       const open = e.target.closest?.("#sources .src-open");

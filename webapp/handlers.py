@@ -147,7 +147,8 @@ class PageHandlers:
             browser_id,
             conversation_id,
             turns,
-            chat_messages(turns),
+            # the class tells the page (and its tests) that the conversation is back
+            gr.Chatbot(value=chat_messages(turns), elem_classes=["restored"]),
             self.panel(turns),
             self._list(owner, conversation_id),
         )

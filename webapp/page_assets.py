@@ -38,7 +38,7 @@ PAGE_CSS = """
 .src-heading { margin: 0.2rem 0 0.5rem; font-size: 1rem; }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 0.6rem 0.8rem; margin-bottom: 0.7rem; background: var(--background-fill-secondary);
-  scroll-margin-top: 8px; }
+  scroll-margin-top: 8px; overflow-wrap: anywhere; }
 .src-card.related { border-style: dashed; }
 .src-card.current { outline: 3px solid var(--color-accent); outline-offset: 1px; }
 .src-head { font-weight: 600; }
@@ -101,11 +101,14 @@ mark.answer { background: #f59e0b; color: #111827; font-weight: 700; padding: 0 
   #chatbot { height: 46vh !important; max-height: 46vh !important; }
   #sources-toggle, #sources-close { display: inline-flex; }
   #sources-col { position: fixed !important; left: 0; right: 0; bottom: 0; z-index: 1500;
-    max-height: 72vh; overflow: auto; background: var(--background-fill-primary);
+    max-height: 58vh; overflow-y: auto; overflow-x: hidden; flex-wrap: nowrap !important; background: var(--background-fill-primary);
     box-shadow: 0 -8px 30px rgba(0,0,0,.25); border-radius: 14px 14px 0 0;
     padding: 0.6rem 0.8rem 1rem !important; transform: translateY(110%);
     transition: transform .2s ease-out; min-width: 0 !important; margin: 0 !important; }
   #sources-col.open { transform: none; }
+  #sources-head { position: sticky; top: -0.6rem; z-index: 2;
+    background: var(--background-fill-primary) !important;
+    align-items: center; flex-wrap: nowrap; }
 }
 """
 

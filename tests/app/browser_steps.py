@@ -49,6 +49,7 @@ def open_page(browser, url: str, viewport: dict, context=None):
     page.on("dialog", on_dialog)
     page.goto(url)
     page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#chatbot.restored")  # this browser's conversation is loaded
     return page
 
 
@@ -83,6 +84,19 @@ def in_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     view = page.viewport_size
     return bool(box) and box["y"] < view["height"] and box["y"] + box["height"] > 0
+
+
+def seen(page, locator) -> bool:
+    """True when the middle of ``locator`` is on screen and nothing covers it."""
+    box = locator.bounding_box()
+    if not box:
+        return False
+    x, y = box["x"] + min(20, box["width"] / 2), box["y"] + min(20, box["height"] / 2)
+    return page.evaluate(
+        "([x, y, sel]) => { const e = document.elementFromPoint(x, y);"
+        " return !!e && !!e.closest(sel); }",
+        [x, y, locator.evaluate("e => e.id ? '#' + e.id : '.' + [...e.classList].join('.')")],
+    )
 
 
 def feedback_records(path: Path) -> list[dict]:

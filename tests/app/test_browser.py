@@ -87,12 +87,16 @@ def test_chat_answer_with_citation_and_sources(page, running_app):
     assert "Nguyễn Thị Tuyến" in sources.locator(".src-card").first.inner_text()
 
     # [1] is a chip: a hover previews the cited sentence, a click marks its card
-    chip(page, 0, 1).click()
-    assert current_card(page).get_attribute("data-n") == "1"
     chip(page, 0, 1).hover()
     preview = page.locator("#cite-preview")
     preview.wait_for(state="visible")
     assert "Nguyễn Thị Tuyến" in preview.inner_text()
+    chip(page, 0, 1).click()
+    assert current_card(page).get_attribute("data-n") == "1"
+    chip(page, 0, 1).hover()  # the preview again, for the screenshot
+    page.mouse.move(0, 0)
+    chip(page, 0, 1).hover()
+    preview.wait_for(state="visible")
 
     shot = screenshot(page, "chat.png")
     assert shot.stat().st_size > 10_000
@@ -221,7 +225,8 @@ def test_upload_then_delete_in_the_documents_tab(page, running_app, tmp_path):
     assert "Thông cáo về lễ hội hoa sen" in page.locator("#sources").inner_text()
 
     page.get_by_role("tab", name="📁 Tài liệu").click()
-    table.get_by_text(doc.name, exact=True).last.click()  # picks the row for deleting
+    # a click on its row picks it for deleting
+    table.get_by_text(doc.name, exact=True).filter(visible=True).first.click()
     page.wait_for_function(
         "() => document.querySelector('#to-delete input').value.includes('lễ hội hoa sen')"
     )

@@ -71,7 +71,7 @@ def test_a_reload_brings_back_the_latest_conversation_of_that_user(handlers):
     handlers.save(bid, conv, [TURN], request("an"))
     again = handlers.restore(bid, request("an"))
     assert again[0] == bid and again[1] == conv and again[2] == [TURN]
-    assert again[3][0]["content"]  # the chatbot shows the question
+    assert again[3].value[0]["content"]  # the chatbot shows the question
     other = handlers.restore(bid, request("binh"))
     assert other[2] == []
 
@@ -79,7 +79,9 @@ def test_a_reload_brings_back_the_latest_conversation_of_that_user(handlers):
 def test_clearing_keeps_one_undo(handlers):
     bid, conv, *_ = handlers.restore(None, request())
     handlers.save(bid, conv, [TURN], request())
-    new_id, turns, chat, _panel, _q, _list, undo, _btn = handlers.clear(bid, conv, [TURN], request())
+    new_id, turns, chat, _panel, _q, _list, undo, _btn = handlers.clear(
+        bid, conv, [TURN], request()
+    )
     assert new_id != conv and turns == [] and chat == []
     assert handlers.restore(bid, request())[2] == []  # gone from disk
     restored = handlers.undo_clear(bid, undo, request())

@@ -37,7 +37,11 @@ def test_the_passage_is_marked_in_the_whole_escaped_document(tmp_path):
     start = text.index(passage)
     quote = passage.index("Hà Nội"), passage.index(" Đoạn này")
     out = render_document_html(
-        source(path), str(path), {"qs": quote[0], "qe": quote[1]}, start, start + len(passage),
+        source(path),
+        str(path),
+        {"qs": quote[0], "qe": quote[1]},
+        start,
+        start + len(passage),
         passage,
     )
     assert 'id="doc-cited"' in out and '<mark class="quote">Hà Nội phấn đấu' in out
@@ -56,9 +60,7 @@ def test_a_pdf_quote_is_found_on_its_page(tmp_path):
     spec.loader.exec_module(helpers)
     pdf = tmp_path / "bao-cao.pdf"
     pdf.write_bytes(
-        helpers.build_pdf(
-            [["Trang đầu nói về kế hoạch."], ["Kinh tế tăng trưởng 7,5% trở lên."]]
-        )
+        helpers.build_pdf([["Trang đầu nói về kế hoạch."], ["Kinh tế tăng trưởng 7,5% trở lên."]])
     )
     assert pdf_page_of(pdf, "Kinh tế tăng trưởng 7,5%") == 2
     assert pdf_page_of(pdf, "không có câu này") is None
