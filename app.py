@@ -49,7 +49,6 @@ unknown source) come back as ``gradio_client.exceptions.AppError`` with the mess
 
 import argparse
 import logging
-import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,6 +65,7 @@ from webapp.chat import (  # noqa: F401  (ChatSession and the mode labels are pa
     UNEXPECTED_ERROR,
     ChatSession,
 )
+from webapp.conversations import browser_secret
 from webapp.handlers import PageHandlers
 from webapp.login import PasswordCheck, login_credentials
 from webapp.page_assets import (
@@ -85,18 +85,6 @@ log = logging.getLogger("assistant.app")
 
 #: events served at once (chat streams, API calls); writes to the index run one at a time
 CONCURRENCY = 16
-
-
-def _browser_secret(data_dir: Path) -> str:
-    """The key the browser's conversation id is encrypted with, kept across restarts."""
-    path = data_dir / "conversations" / ".browser-secret"
-    try:
-        return path.read_text(encoding="utf-8").strip() or secrets.token_hex(16)
-    except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_hex(16)
-        path.write_text(secret, encoding="utf-8")
-        return secret
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -124,7 +112,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         undo = gr.State(None)
         reason_for = gr.State("")
         browser_id = gr.BrowserState(
-            "", storage_key="assistant-chat-browser", secret=_browser_secret(settings.data_dir)
+            "",
+            storage_key="assistant-chat-browser",
+            secret=browser_secret(settings.data_dir / "conversations"),
         )
         with gr.Sidebar(label="Hội thoại", open=False, elem_id="conversation-bar"):
             new_chat = gr.Button("➕ Hội thoại mới", size="sm", elem_id="new-chat")
@@ -179,7 +169,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                                 "Gửi", variant="primary", scale=1, elem_id="send", min_width=64
                             )
                         with gr.Row():
-                            toggle = gr.Button("📚 Nguồn", size="sm", elem_id="sources-toggle")
+                            # opens the sources drawer on a phone (webapp/chat_page.js)
+                            gr.Button("📚 Nguồn", size="sm", elem_id="sources-toggle")
                             clear = gr.Button("🗑️ Xoá hội thoại", size="sm", elem_id="clear")
                             restore_btn = gr.Button(
                                 "↩️ Hoàn tác xoá", size="sm", visible=False, elem_id="undo-clear"
@@ -249,7 +240,6 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 delete_msg = gr.Markdown()
                 refresh = gr.Button("🔄 Làm mới danh sách", size="sm")
         gr.Markdown(FOOTER_MD, elem_id="page-footer")
-        _ = toggle  # opened and closed in the browser (chat_page.js)
 
         # ---------------------------------------------------------- events
         chat_view = [chatbot, sources_panel, turns, question]

@@ -131,6 +131,19 @@ class ConversationStore:
         return out[:LIST_LIMIT]
 
 
+def browser_secret(root: Path) -> str:
+    """The key the browser's id is encrypted with in its storage, kept in ``root`` across
+    restarts (a new key would make every browser start a new conversation list)."""
+    path = Path(root) / ".browser-secret"
+    try:
+        return path.read_text(encoding="utf-8").strip() or secrets.token_hex(16)
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_hex(16)
+        path.write_text(secret, encoding="utf-8")
+        return secret
+
+
 def conversation_choices(conversations: list[ConversationInfo]) -> list[tuple[str, str]]:
     """(label, id) pairs for the conversation list: the first question and when."""
     out = []
