@@ -127,7 +127,8 @@ if (!window.__assistantChat) {
   function showSource(turn, n, chip) {
     hide();
     const panel = document.querySelector("#sources");
-    if (!panel) return;
+    // an answer still streaming has no sources yet: leave the panel as it is
+    if (!panel?.querySelector(`.src-turn[data-turn="${turn}"]`)) return;
     for (const s of panel.querySelectorAll(".src-turn")) {
       s.classList.toggle("active", s.dataset.turn === String(turn));
     }

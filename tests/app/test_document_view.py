@@ -52,15 +52,30 @@ def test_the_passage_is_marked_in_the_whole_escaped_document(tmp_path):
     assert 'id="doc-cited"' in moved
 
 
-def test_a_pdf_quote_is_found_on_its_page(tmp_path):
+def _build_pdf(path: Path, pages: list[list[str]]) -> Path:
     spec = importlib.util.spec_from_file_location(
         "ingest_conftest", Path(__file__).parents[1] / "ingest" / "conftest.py"
     )
     helpers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(helpers)
-    pdf = tmp_path / "bao-cao.pdf"
-    pdf.write_bytes(
-        helpers.build_pdf([["Trang đầu nói về kế hoạch."], ["Kinh tế tăng trưởng 7,5% trở lên."]])
+    path.write_bytes(helpers.build_pdf(pages))
+    return path
+
+
+def test_a_pdf_quote_is_found_on_its_page(tmp_path):
+    pdf = _build_pdf(
+        tmp_path / "bao-cao.pdf",
+        [["Trang đầu nói về kế hoạch của thành phố."], ["Kinh tế tăng trưởng 7,5% trở lên."]],
     )
     assert pdf_page_of(pdf, "Kinh tế tăng trưởng 7,5%") == 2
     assert pdf_page_of(pdf, "không có câu này") is None
+
+    from ingest.pipeline import load_article
+
+    text = load_article(pdf).page_content
+    passage = "Kinh tế tăng trưởng 7,5% trở lên."
+    start = text.index(passage)
+    out = render_document_html(
+        source(pdf), str(pdf), {"qs": 0, "qe": len(passage)}, start, start + len(passage), passage
+    )
+    assert "trang 2 của tệp PDF" in out
