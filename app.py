@@ -121,7 +121,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             conversations = gr.Radio(
                 [], label="Hội thoại đã lưu", elem_id="conversations", interactive=True
             )
-        gr.Markdown(INTRO_MD)
+        gr.Markdown(INTRO_MD, elem_id="intro")
         with gr.Tabs():
             with gr.Tab("💬 Hỏi đáp", id="chat"):
                 with gr.Row(equal_height=False):

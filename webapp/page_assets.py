@@ -98,6 +98,7 @@ mark.answer { background: #f59e0b; color: #111827; font-weight: 700; padding: 0 
 /* phones: the sources are a drawer over the page, the input stays above the fold */
 @media (max-width: 760px) {
   .intro-more { display: none; }
+  #intro { padding-left: 30px; }  /* clear of the side bar's toggle */
   #chatbot { height: 46vh !important; max-height: 46vh !important; }
   #sources-toggle, #sources-close { display: inline-flex; }
   #sources-col { position: fixed !important; left: 0; right: 0; bottom: 0; z-index: 1500;
