@@ -15,7 +15,7 @@ Example:
     >>> import tempfile, pathlib
     >>> store = ConversationStore(pathlib.Path(tempfile.mkdtemp()))
     >>> owner = store.owner("bientap", new_browser_id())
-    >>> store.save(owner, "c1", [{"question": "Ai ký?", "answer": "Bà A [1]."}])
+    >>> store.save(owner, new_conversation_id(), [{"question": "Ai ký?", "answer": "Bà A [1]."}])
     >>> [c.title for c in store.list(owner)]
     ['Ai ký?']
 """
