@@ -152,6 +152,11 @@ def test_un_liking_writes_no_down_vote_and_a_down_vote_takes_a_reason(desktop, t
 
 def test_an_empty_question_shows_a_message(desktop):
     page = desktop
+    # the page speaks to staff in Vietnamese: no developer footer or English settings panel
+    text = page.locator("body").inner_text()
+    assert "Settings" not in text and "Use via API" not in text
+    assert page.locator("#page-footer").get_by_text("kiểm tra nguồn").is_visible()
+    assert page.get_by_text("Hội thoại", exact=True).count() == 0  # no label over the messages
     page.fill("#question textarea", "   ")
     page.press("#question textarea", "Enter")
     page.get_by_text(EMPTY_QUESTION).first.wait_for()
@@ -199,6 +204,8 @@ def test_on_a_phone_send_is_above_the_fold_and_sources_open_beside_the_answer(ph
     assert in_viewport(page, page.locator("#send"))
     box = page.locator("#send").bounding_box()
     assert box["y"] + box["height"] <= PHONE["height"]
+    assert seen(page, page.locator("#send"))
+    screenshot(page, "chat-phone.png")
     ask(page, "Hà Nội tăng trưởng và thu ngân sách bao nhiêu?", answers_before=0)
     answer = page.locator("#chatbot .message-row.bot-row").last
     assert in_viewport(page, answer)
