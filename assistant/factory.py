@@ -55,7 +55,10 @@ def build_answerer(settings: Settings) -> Answerer:
     if settings.answer.mode == "llm":
         from assistant.answering.llm import LLMAnswerer
 
-        return LLMAnswerer.from_settings(settings.answer)
+        offline = settings.answer.model_copy(update={"mode": settings.answer.llm_evidence})
+        return LLMAnswerer.from_settings(
+            settings.answer, offline=build_answerer(settings.model_copy(update={"answer": offline}))
+        )
     if settings.answer.mode == "learned":
         from assistant.answering.evidence_answerer import EvidenceAnswerer
 

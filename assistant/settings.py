@@ -194,7 +194,29 @@ class AnswerSettings(BaseModel):
     llm_model: str = Field("gpt-4o-mini", description="Chat model name at that endpoint.")
     llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
-    llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call fails.")
+    llm_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Wall-clock seconds an LLM answer may take, streamed or not; past it the "
+        "offline answer is shown with a note.",
+    )
+    llm_max_tokens: int = Field(
+        256, ge=16, le=4096, description="Most tokens the LLM may generate for one answer."
+    )
+    llm_evidence: Literal["extractive", "learned"] = Field(
+        "extractive",
+        description="mode 'llm': the offline answerer that decides, before any LLM call, "
+        "whether the passages answer the question and which sentences are the evidence; "
+        "the LLM only words that evidence, and its answer falls back to this one.",
+    )
+    llm_support: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="mode 'llm': share of a generated sentence's content words that must occur "
+        "in the evidence it cites (every number must); a sentence below it is dropped. 0.8 is "
+        "the evaluation's definition of a faithful sentence (eval.metrics.FAITHFUL_COVERAGE).",
+    )
 
 
 class AppSettings(BaseModel):

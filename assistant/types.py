@@ -108,6 +108,9 @@ class Answer:
     ``abstained`` is True when the articles do not contain the answer; then
     ``citations`` is empty and ``related`` holds the closest passages.
     ``grounded`` is False when an LLM answer had no valid citation.
+    ``note`` is a short remark for the reader about how the answer was made
+    (e.g. the language model did not answer in time, so the sentences are
+    quoted); it is not part of the answer's text.
     """
 
     text: str
@@ -119,6 +122,7 @@ class Answer:
     direct_answer: str = ""
     grounded: bool = True
     confidence: float = 0.0
+    note: str = ""
 
 
 @dataclass

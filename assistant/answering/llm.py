@@ -1,12 +1,18 @@
-"""The generative answerer: an OpenAI-compatible chat model through LangChain.
+"""The generative answerer: evidence decides, an OpenAI-compatible chat model words it.
 
-The model sees the numbered passages as data (see :mod:`prompts.answer`) and
-is asked to cite ``[n]`` after each claim. Its tokens are streamed as they
-come, with the markers checked on the way (:class:`MarkerRewriter`): a marker
-that points at no passage is dropped, the others are renumbered 1..m in order
-of first use. At the end :func:`check_answer` builds the citations; an answer
-that says the passages do not contain the information is an abstention, and an
-answer with no valid citation is kept but flagged ``grounded=False``.
+1. The offline answerer (:class:`~assistant.answering.extractive.ExtractiveAnswerer`
+   or the learned one, ``answer.llm_evidence``) answers first. If it refuses,
+   that refusal is the answer: no evidence, no model call.
+2. The model gets only the evidence that answer cites (its quoted sentences,
+   numbered, under their article titles) and is asked to word an answer with
+   ``[n]`` markers. Its tokens stream as they come (markers checked on the way
+   by :class:`MarkerRewriter`), within ``max_tokens`` and a wall-clock deadline.
+3. Every sentence of the model's answer is then checked against that evidence
+   (:func:`~assistant.answering.grounding.check_generated`): unsupported
+   sentences are dropped, missing citations added. The checked answer replaces
+   the streamed text. When too little survives, when it leaves out the offline
+   answer's direct answer, or when the endpoint fails, is slow or says nothing,
+   the offline answer is shown with a short ``note``.
 
 The chat model is created on first use from the settings
 (``langchain_openai.ChatOpenAI``), or injected (any LangChain
@@ -15,24 +21,29 @@ The chat model is created on first use from the settings
 Example:
     >>> from langchain_core.language_models.fake_chat_models import FakeListChatModel
     >>> from assistant.types import Passage
-    >>> llm = LLMAnswerer(chat_model=FakeListChatModel(responses=["Tăng 6,11% [1]."]))
+    >>> llm = LLMAnswerer(chat_model=FakeListChatModel(responses=["Kinh tế tăng 6,11%."]))
     >>> p = Passage(text="Năm 2023 kinh tế tăng 6,11%.", source="a", title="", score=1,
     ...             chunk_id="c")
-    >>> a = llm.answer("Kinh tế tăng bao nhiêu?", [p])
+    >>> a = llm.answer("Kinh tế năm 2023 tăng bao nhiêu?", [p])
     >>> a.text, a.grounded, a.citations[0].quote
-    ('Tăng 6,11% [1].', True, 'Năm 2023 kinh tế tăng 6,11%.')
+    ('Kinh tế tăng 6,11% [1].', True, 'Năm 2023 kinh tế tăng 6,11%.')
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import queue
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.answering.base import Answerer, AnswerEvent, Turn
-from assistant.answering.citations import MarkerRewriter, check_answer
+from assistant.answering.citations import MarkerRewriter
+from assistant.answering.grounding import Evidence, check_generated, content_words
 from assistant.followup import condense_question
-from assistant.types import Answer, AssistantError, Passage
+from assistant.types import Answer, Passage
 from prompts.answer import CONDENSE_PROMPT, SYSTEM_PROMPT, USER_PROMPT, format_passages
 from textvi import nfc
 
@@ -48,6 +59,18 @@ log = logging.getLogger(__name__)
 
 _HISTORY_TURNS = 3
 _HISTORY_ANSWER_CHARS = 600
+#: Below this share of the model's content words surviving the check, the offline answer is shown.
+_MIN_KEPT = 0.5
+_REWRITES_KEPT = 64
+
+#: Notes for the reader when the offline answer is shown instead of the model's.
+NOTE_UNAVAILABLE = (
+    "Mô hình ngôn ngữ không trả lời được ({reason}); đây là các câu trích nguyên văn từ tài liệu."
+)
+NOTE_UNSUPPORTED = (
+    "Câu trả lời của mô hình ngôn ngữ không khớp với tài liệu; đây là các câu trích nguyên văn."
+)
+NOTE_TRIMMED = "Đã bỏ {n} câu của mô hình ngôn ngữ không có trong tài liệu."
 
 
 def _content(chunk: Any) -> str:
@@ -64,13 +87,29 @@ def _content(chunk: Any) -> str:
     return str(content or "")
 
 
+class _Unavailable(Exception):
+    """The model gave no usable answer (error, deadline, empty); the message says why."""
+
+
+def _key(question: str, history: Sequence[Turn]) -> tuple[str, tuple[Turn, ...]]:
+    return " ".join(nfc(question).split()), tuple(history)
+
+
+def _states(text: str, phrase: str) -> bool:
+    """True when every content word of ``phrase`` is in ``text``."""
+    have = set(content_words(text))
+    return all(w in have for w in content_words(phrase))
+
+
 class LLMAnswerer(Answerer):
-    """Answers with a chat model, grounded in and citing the passages.
+    """Answers with a chat model that words the evidence the offline answerer chose.
 
     ``chat_model`` (a LangChain ``BaseChatModel``) is used as given; otherwise
     a ``ChatOpenAI`` is created on first use from ``base_url``, ``model``,
-    ``api_key``, ``temperature`` and ``timeout``. The prompts default to the
-    constants of :mod:`prompts.answer`.
+    ``api_key``, ``temperature``, ``timeout`` and ``max_tokens``. ``offline``
+    is the answerer that decides and falls back (default: extractive).
+    ``timeout`` is a wall-clock deadline for the whole answer, streamed or not.
+    ``support`` is the share of a sentence's content words its evidence must hold.
     """
 
     name = "llm"
@@ -79,11 +118,14 @@ class LLMAnswerer(Answerer):
         self,
         chat_model: BaseChatModel | None = None,
         *,
+        offline: Answerer | None = None,
         base_url: str | None = None,
         model: str = "gpt-4o-mini",
         api_key: str | None = None,
         temperature: float = 0.0,
         timeout: float = 60.0,
+        max_tokens: int = 256,
+        support: float = 0.8,
         system_prompt: str = SYSTEM_PROMPT,
         user_prompt: str = USER_PROMPT,
         condense_prompt: str = CONDENSE_PROMPT,
@@ -91,27 +133,47 @@ class LLMAnswerer(Answerer):
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
+        if max_tokens < 1:
+            raise ValueError("max_tokens must be at least 1")
+        if not 0.0 <= support <= 1.0:
+            raise ValueError("support must be between 0 and 1")
         self._chat_model = chat_model
+        self._offline = offline
         self.base_url = base_url
         self.model = model
         self.api_key = api_key
         self.temperature = temperature
         self.timeout = timeout
+        self.max_tokens = max_tokens
+        self.support = support
         self.system_prompt = system_prompt
         self.user_prompt = user_prompt
         self.condense_prompt = condense_prompt
         self.related_k = related_k
+        self._rewrites: dict[tuple[str, tuple[Turn, ...]], str] = {}
 
     @classmethod
-    def from_settings(cls, settings: AnswerSettings) -> LLMAnswerer:
+    def from_settings(cls, settings: AnswerSettings, *, offline: Answerer | None = None) -> LLMAnswerer:
         """The answerer configured by ``settings.answer`` (nothing connects yet)."""
         return cls(
+            offline=offline,
             base_url=settings.llm_base_url,
             model=settings.llm_model,
             api_key=settings.llm_api_key.get_secret_value(),
             temperature=settings.llm_temperature,
             timeout=settings.llm_timeout,
+            max_tokens=settings.llm_max_tokens,
+            support=settings.llm_support,
         )
+
+    @property
+    def offline(self) -> Answerer:
+        """The offline answerer that decides answer or refuse and picks the evidence."""
+        if self._offline is None:
+            from assistant.answering.extractive import ExtractiveAnswerer
+
+            self._offline = ExtractiveAnswerer()
+        return self._offline
 
     @property
     def chat_model(self) -> BaseChatModel:
@@ -129,7 +191,8 @@ class LLMAnswerer(Answerer):
                 api_key=self.api_key or "not-needed",
                 temperature=self.temperature,
                 timeout=self.timeout,
-                max_retries=1,
+                max_tokens=self.max_tokens,
+                max_retries=0,
             )
         return self._chat_model
 
@@ -150,9 +213,17 @@ class LLMAnswerer(Answerer):
         return msgs
 
     def search_query(self, question: str, history: Sequence[Turn] = ()) -> str:
-        """A follow-up rewritten stand-alone by the model (deterministic on failure)."""
+        """A follow-up rewritten stand-alone by the model: one call per follow-up at most.
+
+        The rewrite is kept only when it is one question (it ends with "?");
+        otherwise, or when the call fails, the rules' rewrite is used. The query
+        is remembered, and the answer's ``search_query`` reports it.
+        """
         if not history:
             return question
+        key = _key(question, history)
+        if key in self._rewrites:
+            return self._rewrites[key]
         from langchain_core.messages import HumanMessage
 
         lines = []
@@ -161,48 +232,127 @@ class LLMAnswerer(Answerer):
             if turn.answer:
                 lines.append(f"Assistant: {turn.answer[:_HISTORY_ANSWER_CHARS]}")
         prompt = self.condense_prompt.format(history="\n".join(lines), question=question)
+        query = ""
         try:
-            reply = _content(self.chat_model.invoke([HumanMessage(prompt)]))
+            reply = self._collect(self.chat_model.stream([HumanMessage(prompt)]))
+            query = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
+            query = query.strip().strip('"“”').strip()
         except Exception as e:  # noqa: BLE001 - any model/transport error falls back
             log.warning("condensing the follow-up with the LLM failed (%s); using rules", e)
-            return condense_question(question, history)
-        query = next((line.strip() for line in reply.splitlines() if line.strip()), "")
-        query = query.strip().strip('"“”').strip()
-        if not query or len(query) > 4 * len(question) + 400:
-            return condense_question(question, history)
-        return nfc(query)
+        if not query.endswith("?") or len(query) > 4 * len(question) + 400:
+            query = condense_question(question, history)
+        query = nfc(query)
+        if len(self._rewrites) >= _REWRITES_KEPT:
+            self._rewrites.pop(next(iter(self._rewrites)))
+        self._rewrites[key] = query
+        return query
+
+    # -- the model call -----------------------------------------------------------------
+    def _pieces(self, chunks: Iterator[Any]) -> Iterator[str]:
+        """The stream's text pieces, within the deadline and ``max_tokens`` (raises _Unavailable).
+
+        The stream is read on a worker thread so that a stalled connection cannot
+        hold the answer past the deadline.
+        """
+        box: queue.Queue[tuple[str, Any]] = queue.Queue()
+        stop = threading.Event()
+
+        def read() -> None:
+            try:
+                for chunk in chunks:
+                    if stop.is_set():
+                        break
+                    box.put(("piece", _content(chunk)))
+                box.put(("end", None))
+            except Exception as e:  # noqa: BLE001 - any transport error is reported below
+                box.put(("error", e))
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+
+        deadline = time.monotonic() + self.timeout
+        threading.Thread(target=read, daemon=True, name="llm-stream").start()
+        count = 0
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Unavailable(f"quá {self.timeout:g} giây")
+                try:
+                    kind, value = box.get(timeout=left)
+                except queue.Empty:
+                    raise _Unavailable(f"quá {self.timeout:g} giây") from None
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise _Unavailable(f"lỗi kết nối: {type(value).__name__}") from value
+                count += 1
+                yield value
+                if count >= self.max_tokens:
+                    return
+        finally:
+            stop.set()
+
+    def _collect(self, chunks: Iterator[Any]) -> str:
+        return "".join(self._pieces(chunks))
 
     # -- answering ----------------------------------------------------------------------
     def stream(
         self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
     ) -> Iterator[AnswerEvent]:
-        """Stream the model's answer (markers checked on the fly), then the ``Answer``."""
+        """The offline verdict, then the model's words streamed, then the checked ``Answer``."""
         question = " ".join(nfc(question).split())
-        rewriter = MarkerRewriter(len(passages))
-        messages = self.messages(question, passages, history)
+        query = self._rewrites.get(_key(question, history), "") if history else question
+        base = self.offline.answer(question, passages, history=history)
+        base = dataclasses.replace(base, search_query=query or base.search_query)
+        if base.abstained or not base.citations:
+            yield AnswerEvent(delta=base.text)
+            yield AnswerEvent(answer=base)
+            return
+        evidence = [Evidence(quote=c.quote or c.passage.text, context=c.passage.text) for c in base.citations]
+        shown = [dataclasses.replace(c.passage, text=e.quote) for c, e in zip(base.citations, evidence, strict=True)]
+        rewriter = MarkerRewriter(len(shown))
         try:
-            for chunk in self.chat_model.stream(messages):
-                delta = rewriter.feed(_content(chunk))
+            try:
+                chunks = self.chat_model.stream(self.messages(question, shown, history))
+            except Exception as e:  # noqa: BLE001 - a model that cannot even start
+                raise _Unavailable(f"lỗi kết nối: {type(e).__name__}") from e
+            for piece in self._pieces(chunks):
+                delta = rewriter.feed(piece)
                 if delta:
                     yield AnswerEvent(delta=delta)
-        except Exception as e:  # noqa: BLE001 - report transport errors as a domain error
-            raise AssistantError(
-                f"Không gọi được mô hình ngôn ngữ ({type(e).__name__}: {e}). "
-                f"(The language model call failed.)"
-            ) from e
-        tail = rewriter.finish()
-        if tail:
-            yield AnswerEvent(delta=tail)
-        verdict = check_answer(rewriter.raw, passages)
-        yield AnswerEvent(
-            answer=Answer(
-                text=verdict.text,
-                citations=verdict.citations,
-                abstained=verdict.refused,
-                related=list(passages[: self.related_k]) if verdict.refused else [],
-                question=question,
-                search_query=condense_question(question, history) if history else question,
-                grounded=verdict.grounded,
-                confidence=verdict.cited_sentence_share,
-            )
+            tail = rewriter.finish()
+            if tail:
+                yield AnswerEvent(delta=tail)
+            if not rewriter.raw.strip():
+                raise _Unavailable("câu trả lời rỗng")
+        except _Unavailable as e:
+            log.warning("LLM answer unavailable (%s); showing the offline answer", e)
+            yield AnswerEvent(answer=dataclasses.replace(base, note=NOTE_UNAVAILABLE.format(reason=e)))
+            return
+        yield AnswerEvent(answer=self._checked(question, rewriter.raw, base, evidence))
+
+    def _checked(self, question: str, raw: str, base: Answer, evidence: list[Evidence]) -> Answer:
+        """The model's answer after the sentence check, or the offline answer with a note."""
+        check = check_generated(raw, evidence, question=question, support=self.support)
+        share = check.kept_share
+        if (
+            not check.text
+            or share < _MIN_KEPT
+            or (base.direct_answer and not _states(check.text, base.direct_answer))
+        ):
+            log.info("LLM answer failed the check (kept %.2f); offline answer shown", share)
+            return dataclasses.replace(base, note=NOTE_UNSUPPORTED)
+        citations = [
+            dataclasses.replace(base.citations[i], index=n) for n, i in enumerate(check.used, 1)
+        ]
+        dropped = sum(not v.kept and bool(content_words(v.text)) for v in check.verdicts)
+        return dataclasses.replace(
+            base,
+            text=check.text,
+            citations=citations,
+            grounded=True,
+            confidence=base.confidence * share,
+            note=NOTE_TRIMMED.format(n=dropped) if dropped else "",
         )
