@@ -99,7 +99,7 @@ def answer_turn(question: str, answer: Answer, mode: str, k: int) -> dict[str, A
         "question": question,
         "answer": answer.text,
         "display": format_answer_markdown(
-            answer.text, abstained=answer.abstained, grounded=answer.grounded
+            answer.text, abstained=answer.abstained, grounded=answer.grounded, note=answer.note
         ),
         "sources_html": render_sources_html(answer),
         "sources": sorted({c.passage.source for c in answer.citations}),

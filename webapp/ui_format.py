@@ -60,11 +60,14 @@ def escape_markdown(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def format_answer_markdown(text: str, *, abstained: bool = False, grounded: bool = True) -> str:
+def format_answer_markdown(
+    text: str, *, abstained: bool = False, grounded: bool = True, note: str = ""
+) -> str:
     """The chatbot message for an answer (``text`` as the answerer wrote it).
 
     Inline markers ``[n]`` stay visible as typed. An abstention reads as a
-    notice, and an ungrounded LLM answer carries a warning.
+    notice, an ungrounded LLM answer carries a warning, and the answer's
+    ``note`` (how it was made, e.g. quoted because the LLM did not answer) follows it.
 
     >>> format_answer_markdown("Tăng 7,5% [1].")
     'Tăng 7,5% \\\\[1\\\\].'
@@ -80,6 +83,8 @@ def format_answer_markdown(text: str, *, abstained: bool = False, grounded: bool
             "\n\n⚠️ **Lưu ý:** câu trả lời này không dẫn được nguồn nào trong tài liệu, "
             "hãy kiểm tra lại trước khi sử dụng."
         )
+    if note.strip():
+        body += f"\n\nℹ️ *{escape_markdown(note.strip())}*"
     return body
 
 

@@ -100,6 +100,13 @@ def test_ungrounded_answer_carries_warning():
     assert "⚠️" not in format_answer_markdown("Câu trả lời [1].")
 
 
+def test_answer_note_follows_the_answer_escaped():
+    note = "Mô hình <b>quá</b> 60 giây; trích nguyên văn."
+    out = format_answer_markdown("Tăng 6,27% [1].", note=note)
+    assert out.startswith("Tăng 6,27%") and "ℹ️" in out and "<b>" not in out
+    assert "ℹ️" not in format_answer_markdown("Tăng 6,27% [1].")
+
+
 def test_error_markdown_is_escaped():
     assert format_error_markdown("<b>x</b>") == "⚠️ &lt;b&gt;x&lt;/b&gt;"
 
