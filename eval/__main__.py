@@ -8,6 +8,7 @@ Usage::
     python -m eval zalo --path train.json [--ask] [--mode ...] [--model ...] [--limit N]
                    [--out DIR] [--check]
     python -m eval qa --path FILE_OR_FOLDER [--withhold 0.3] [--limit N] [--out DIR] [--check]
+    (any command: --answer-mode MODE, and --beside MODE to compare answer modes in one run)
     python -m eval --compare RUN_A RUN_B        (or: python -m eval compare RUN_A RUN_B)
 
 Exit codes: 0 done (and, with ``--check``, every threshold met); 1 a threshold
@@ -61,6 +62,19 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 when a metric misses its threshold")
     p.add_argument(
         "--thresholds", type=Path, default=DEFAULT_THRESHOLDS, help="thresholds file for --check"
+    )
+    p.add_argument(
+        "--answer-mode",
+        choices=["extractive", "learned", "llm"],
+        help="answer mode (Settings.answer.mode), e.g. 'llm' with answer.llm_base_url set",
+    )
+    p.add_argument(
+        "--beside",
+        action="append",
+        choices=["extractive", "learned", "llm"],
+        metavar="MODE",
+        help="also answer with this mode on the same index in the same run, and print the "
+        "figures side by side (repeatable)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("-v", "--verbose", action="store_true", help="log details")
@@ -174,6 +188,10 @@ def _finish(result: EvalResult, args: argparse.Namespace) -> int:
         _out("\n".join(qa_summary(result)))
         _out("")
     _out(headline_table(result))
+    if getattr(args, "beside", None) and result.baselines:
+        from eval.report import baseline_table
+
+        _out("\n" + baseline_table(result))
     for note in result.notes:
         _out(f"note: {note}")
     _out(f"\nreport: {out / 'report.md'}  (results.json, chart.png)")
@@ -206,6 +224,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         categories=tuple(args.category or ()),
         limit=args.limit,
         llm_judge=args.llm_judge,
+        answer_mode=args.answer_mode,
+        beside=tuple(args.beside or ()),
     )
     result = run_suite(config, progress=not args.no_progress)
     return _finish(result, args)
@@ -214,8 +234,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_zalo(args: argparse.Namespace) -> int:
     from eval.zalo import SUITE, load_squad, run_zalo
 
+    if args.beside:
+        raise EvalError("--beside compares answer modes on the gold set and 'qa' sets, not 'zalo'")
     bench = load_squad(args.path)
-    config = EvalConfig(name=SUITE, mode=args.mode, model=args.model)
+    config = EvalConfig(name=SUITE, mode=args.mode, model=args.model, answer_mode=args.answer_mode)
     result = run_zalo(
         bench,
         config=config,
@@ -234,7 +256,9 @@ def _cmd_qa(args: argparse.Namespace) -> int:
     if not 0.0 <= args.withhold < 1.0:
         raise EvalError("--withhold must be at least 0 and below 1")
     qaset = load_qa_set(args.path, args.name)
-    config = EvalConfig(name=f"qa-{qaset.name}", mode=args.mode, model=args.model)
+    config = EvalConfig(
+        name=f"qa-{qaset.name}", mode=args.mode, model=args.model, answer_mode=args.answer_mode
+    )
     result = run_qa(
         qaset,
         eval_settings(None, config),
@@ -242,6 +266,7 @@ def _cmd_qa(args: argparse.Namespace) -> int:
         limit=args.limit,
         progress=not args.no_progress,
         source=str(args.path),
+        beside=tuple(args.beside or ()),
     )
     return _finish(result, args)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class Asked:
     baseline: str = ""
     ask_ms: float | None = None
     error: str | None = None
+    beside: dict[str, tuple[Answer, float]] = field(default_factory=dict)
 
 
 def baseline_sentence(question: str, passages: Sequence[Passage], top: int = 3) -> str:
@@ -70,9 +71,13 @@ def collect(
     ask: bool = True,
     rerank: bool = True,
     progress: bool = False,
+    beside: Sequence[str] = (),
     **inject: Any,
 ) -> list[Asked]:
-    """Ask every question of ``qaset`` on a fresh store, then the withheld ones again."""
+    """Ask every question of ``qaset`` on a fresh store, then the withheld ones again.
+
+    ``beside``: answer modes that also answer every question, on the same store.
+    """
     from tqdm import tqdm
 
     questions = qaset.questions[:limit] if limit else qaset.questions
@@ -83,6 +88,7 @@ def collect(
         names = qaset.write(docs)
         by_doc = {v: str(Path(docs, n).resolve()) for n, v in names.items()}
         with temporary_assistant(settings, docs, progress=progress, **inject) as (bot, _):
+            others = {mode: bot.with_answer_mode(mode) for mode in beside}
 
             def one(q: QAQuestion, withheld: bool) -> Asked:
                 try:
@@ -93,6 +99,10 @@ def collect(
                         t0 = time.perf_counter()
                         a.answer = bot.ask(q.question)
                         a.ask_ms = (time.perf_counter() - t0) * 1000
+                        for mode, other in others.items():
+                            t0 = time.perf_counter()
+                            answer = other.ask(q.question)
+                            a.beside[mode] = (answer, (time.perf_counter() - t0) * 1000)
                     return a
                 except AssistantError as e:
                     return Asked(q, withheld, [], [], error=str(e))
@@ -138,6 +148,7 @@ def qa_metrics(asked: Sequence[Asked]) -> dict[str, float | None]:
     answered = [a for a in ans if not a.answer.abstained]
     shown = [a for a in answered if a.answer.direct_answer]
     lat = sorted(a.ask_ms for a in asked if a.ask_ms is not None)
+    cited = [[c.passage.text for c in a.answer.citations] for a in answered]
     return {
         "gold_in_answer": mean([float(gold_in(a.answer.text, a.question.answer)) for a in ans]),
         "baseline_gold_in_answer": mean([float(gold_in(a.baseline, a.question.answer)) for a in ans]),
@@ -151,7 +162,28 @@ def qa_metrics(asked: Sequence[Asked]) -> dict[str, float | None]:
         "answer_chars": mean([float(len(m.strip_citation_markers(a.answer.text))) for a in answered]),
         "gold_doc_in_context": mean([float(a.question.doc_id in a.doc_ids) for a in ans]),
         "ask_p50_ms": round(lat[len(lat) // 2], 1) if lat else None,
-    }
+        "ask_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
+        # cited passages holding the gold answer (pooled), and answer sentences covered by them
+        "citation_precision": _finite(m.citation_precision(
+            [[a.question.answer] for a in answered], [[] for _ in answered], cited
+        ).score),
+        "faithfulness": _finite(m.faithfulness_proxy(
+            [a.answer.text for a in answered],
+            [{c.index: c.passage.text for c in a.answer.citations} for a in answered],
+        ).score),
+    }  # fmt: skip
+
+
+def _finite(x: float) -> float | None:
+    return None if x != x else round(x, 4)
+
+
+def answers_of(asked: Sequence[Asked], mode: str) -> list[Asked]:
+    """The same questions with the answers ``mode`` gave (``collect(..., beside=[mode])``)."""
+    return [
+        replace(a, answer=a.beside[mode][0], ask_ms=a.beside[mode][1]) if mode in a.beside else a
+        for a in asked
+    ]
 
 
 def run_qa(
@@ -162,11 +194,18 @@ def run_qa(
     limit: int | None = None,
     progress: bool = False,
     source: str = "",
+    beside: Sequence[str] = (),
     **inject: Any,
 ) -> EvalResult:
-    """The end-to-end run as an :class:`EvalResult` (suite ``qa-<set name>``)."""
+    """The end-to-end run as an :class:`EvalResult` (suite ``qa-<set name>``).
+
+    ``beside``: answer modes also run on the same store; their figures go in
+    ``baselines`` beside this run's.
+    """
     started = time.time()
-    asked = collect(qaset, settings, withhold=withhold, limit=limit, progress=progress, **inject)
+    asked = collect(
+        qaset, settings, withhold=withhold, limit=limit, progress=progress, beside=beside, **inject
+    )
     metrics = qa_metrics(asked)
     rows = [_row(a) for a in asked]
     counts = {
@@ -181,6 +220,17 @@ def run_qa(
             "gold_in_answer": metrics["baseline_gold_in_answer"]
         },
     }
+    shown = ("gold_in_answer", "citation_precision", "faithfulness", "false_abstentions",
+             "withheld_refused", "ask_p50_ms", "ask_p95_ms")  # fmt: skip
+    for mode in beside:
+        if not result.baselines.get(f"answer mode '{settings.answer.mode}'"):
+            result.baselines[f"answer mode '{settings.answer.mode}'"] = {
+                k: metrics[k] for k in shown if metrics.get(k) is not None
+            }
+        theirs = qa_metrics(answers_of(asked, mode))
+        result.baselines[f"answer mode '{mode}' (same store, same run)"] = {
+            k: theirs[k] for k in shown if theirs.get(k) is not None
+        }
     result.config = {
         "suite": result.suite,
         "dataset": source,

@@ -101,7 +101,7 @@ def baseline_table(result: EvalResult) -> str:
     if not result.baselines:
         return ""
     cols = sorted({k for b in result.baselines.values() for k in b}, key=_baseline_col_order)
-    lines = ["| retriever | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+    lines = ["| run | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
     for name, values in result.baselines.items():
         lines.append(f"| {name} | " + " | ".join(_fmt(values.get(c), c) for c in cols) + " |")
     return "\n".join(lines)

@@ -119,6 +119,8 @@ class EvalConfig:
     limit: int | None = None
     llm_judge: bool = False
     depth: int = RETRIEVAL_DEPTH
+    answer_mode: str | None = None
+    beside: tuple[str, ...] = ()
 
     @property
     def suite(self) -> str:
@@ -153,6 +155,8 @@ def eval_settings(
     size = chunk_size or config.chunk_size
     if size:
         data["chunking"]["chunk_size"] = size
+    if config.answer_mode:
+        data["answer"]["mode"] = config.answer_mode
     data["chroma"]["host"] = None
     return Settings(**data)
 
@@ -625,9 +629,34 @@ def run_suite(
     settings = eval_settings(settings, config)
     with temporary_assistant(settings, config.corpus, progress=progress, **inject) as (bot, report):
         judge = judge_from_settings(bot.settings) if config.llm_judge else None
-        return evaluate(
+        result = evaluate(
             bot, items, config, settings=bot.settings, ingest=report, progress=progress, judge=judge
         )
+        if config.beside and not config.retrieval_only:
+            result.baselines = {f"answer mode '{bot.settings.answer.mode}'": side_by_side(result.metrics)}
+            for mode in config.beside:
+                other = evaluate(bot.with_answer_mode(mode), items, config, progress=progress)
+                result.baselines[f"answer mode '{mode}' (same index, same run)"] = side_by_side(
+                    other.metrics
+                )
+        return result
+
+
+#: The figures shown when answer modes are compared in one run (``--beside``).
+SIDE_BY_SIDE = (
+    "key_phrase_accuracy",
+    "citation_precision",
+    "faithfulness",
+    "abstention_recall",
+    "false_abstention_rate",
+    "ask_p50_ms",
+    "ask_p95_ms",
+)
+
+
+def side_by_side(metrics: dict[str, float | None]) -> dict[str, float]:
+    """The :data:`SIDE_BY_SIDE` figures of a run's metrics (missing ones left out)."""
+    return {k: metrics[k] for k in SIDE_BY_SIDE if metrics.get(k) is not None}  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------- gate

@@ -97,6 +97,15 @@ def test_end_to_end_run_asks_refuses_withheld_and_reports_the_baseline(tmp_path)
     assert qa_metrics([]) ["gold_in_answer"] is None
 
 
+def test_beside_answers_the_same_questions_with_another_mode(tmp_path):
+    s = load_qa_set(_squad(tmp_path))
+    result = run_qa(s, Settings(embedding={"model": "fake"}), withhold=0.5, beside=["learned"])
+    mine = result.baselines["answer mode 'extractive'"]
+    theirs = result.baselines["answer mode 'learned' (same store, same run)"]
+    assert mine["gold_in_answer"] == result.metrics["gold_in_answer"]
+    assert {"gold_in_answer", "withheld_refused", "ask_p50_ms"} <= set(theirs)
+
+
 def test_the_command_writes_a_report(tmp_path):
     out = tmp_path / "run"
     code = main(["qa", "--path", str(_squad(tmp_path)), "--model", "fake", "--out", str(out),

@@ -327,6 +327,21 @@ def test_cli_full_run_with_the_extractive_answerer(fixture_files, tmp_path, caps
     assert all("answer" in r for r in data["rows"])
 
 
+def test_cli_beside_compares_answer_modes_in_one_run(fixture_files, tmp_path, capsys):
+    corpus, dataset = fixture_files
+    out = tmp_path / "modes"
+    code = main(["--dataset", str(dataset), "--corpus", str(corpus), "--model", "fake",
+                 "--answer-mode", "extractive", "--beside", "learned", "--out", str(out),
+                 "--no-progress"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "answer mode 'extractive'" in printed and "answer mode 'learned'" in printed
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    mine, theirs = data["baselines"].values()
+    assert {"key_phrase_accuracy", "ask_p50_ms"} <= set(mine) & set(theirs)
+    assert mine["key_phrase_accuracy"] == data["metrics"]["key_phrase_accuracy"]
+
+
 def test_cli_errors_are_clean(tmp_path, capsys):
     assert (
         main(["--dataset", str(tmp_path / "missing.jsonl"), "--model", "fake", "--no-progress"])
