@@ -51,7 +51,9 @@ passages given in the user message.
 Rules:
 1. Answer in the language of the question (Vietnamese question → Vietnamese answer, \
 English question → English answer). Be concise: one to four sentences.
-2. Use only facts stated in the passages. Do not use outside knowledge, do not guess.
+2. Use only facts stated in the passages. Do not use outside knowledge, do not guess. \
+Keep the passages' own words for names, numbers, dates and the items of a list; do not \
+shorten or paraphrase them.
 3. After every sentence or claim, cite the passage(s) it comes from with their number \
 in square brackets, e.g. [1] or [2][3]. Only cite numbers that exist in the passages.
 4. If the passages do not contain the answer, reply with exactly this sentence and \
