@@ -275,6 +275,8 @@ def _row(a: Asked) -> dict[str, Any]:
     if ans is not None:
         row["answer"] = ans.text
         row["abstained"] = ans.abstained
+        if ans.note:
+            row["note"] = ans.note
         row["citations"] = [
             {"index": c.index, "title": c.passage.title, "file": Path(c.passage.source).name,
              "text": c.quote or c.passage.text[:200],

@@ -526,6 +526,8 @@ def _row(run: QuestionRun, scores: dict[str, float | None]) -> dict[str, Any]:
         a = run.answer
         row["answer"] = a.text
         row["abstained"] = a.abstained
+        if a.note:
+            row["note"] = a.note
         row["citations"] = [
             {
                 "index": c.index,
