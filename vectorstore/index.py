@@ -15,6 +15,13 @@ record deleted; cut off, it leaves a listed source that a second delete finishes
 Search fuses a dense ranking (cosine in the vector store) with a BM25 ranking
 (:mod:`vectorstore.lexical`) by weighted reciprocal rank; a query typed
 without diacritics leans on the folded lexical side.
+
+The lexical index is written with the store, per source: a write replaces the
+source's chunks in it after step 2, a delete removes them after the record is
+switched off. A search first brings it in line with the live sources
+(:meth:`DocumentIndex.sync_lexical`): it picks up other processes' commits and
+indexes from the stored chunks whatever source it lacks (a write cut off
+between the store and the index, a data directory built before the index).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -35,8 +42,9 @@ from langchain_core.embeddings import Embeddings
 
 from ingest import schema
 from textvi import nfc, periods, query_kind
-from vectorstore.lexical import LexicalIndex
-from vectorstore.locking import WriterLock
+from vectorstore.errors import StoreLocked
+from vectorstore.lexical import LexicalIndex, LexicalUpdate
+from vectorstore.locking import LockTimeout, WriterLock
 from vectorstore.store import StoredChunk, VectorStore
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,8 @@ SearchMode = Literal["hybrid", "dense", "lexical"]
 
 #: chunks embedded per call when writing, so progress can be told within a long article
 EMBED_STEP = 256
+#: sources read from the store per request when the lexical index catches up
+CATCH_UP_SOURCES = 100
 WriteStatus = Literal["added", "updated", "unchanged"]
 
 
@@ -261,12 +271,25 @@ class DocumentIndex:
         self._manifest = _ManifestCache()
         self._mlock = threading.Lock()
         self._chunks = _ChunkCache()
+        self._lexical_fingerprint: str | None = None  # the manifest the lexical index was last checked against
 
     # ------------------------------------------------------------------ writes
     def writing(self) -> contextlib.AbstractContextManager[None]:
         """Hold the writer lock (if any) around several writes: a whole ingest
         takes it once, so a second writer waits for all of it or changes nothing."""
         return self.lock.hold() if self.lock is not None else contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def _lexical_update(self) -> Iterator[LexicalUpdate]:
+        """The lexical index's writer, or :class:`StoreLocked` when another process keeps it."""
+        try:
+            with self.lexical.update() as lex:
+                yield lex
+        except LockTimeout as e:
+            raise StoreLocked(
+                f"Another process{e.holder} is writing to the lexical index in "
+                f"{self.lexical.path}. Wait for it to finish and try again (nothing was changed)."
+            ) from None
 
     def write_article(self, article: Document, chunks: list[Document]) -> WriteResult:
         """Make ``chunks`` the live version of ``article``'s source."""
@@ -310,30 +333,38 @@ class DocumentIndex:
                 vectors += self.embeddings.embed_documents(texts[start : start + EMBED_STEP])
                 if progress is not None:
                     progress(len(vectors), len(texts))
-            offset = 0
-            for n, article, old, ids, chunk_texts, metas in pending:
-                vecs = vectors[offset : offset + len(ids)]
-                offset += len(ids)
-                self.store.upsert(ids, chunk_texts, metas, vecs)
-                m = article.metadata
-                source, doc_hash = m[schema.SOURCE], m[schema.DOC_HASH]
-                self.store.set_manifest(
-                    source,
-                    {
-                        "doc_hash": doc_hash,
-                        "title": m.get(schema.TITLE, ""),
-                        "file_name": m.get(schema.FILE_NAME, ""),
-                        "outlet": m.get(schema.OUTLET, ""),
-                        "date": m.get(schema.DATE, ""),
-                        "chunks": len(ids),
-                        "chunker": self.chunker_signature,
-                        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    },
-                )
-                removed = self._delete_stale(source, doc_hash) if old else 0
-                results[n] = WriteResult("updated" if old else "added", len(ids), removed)
+            lexical = self._lexical_update() if pending else contextlib.nullcontext()
+            with lexical as lex:  # committed after the loop; a cut-off loop is caught up by the next search
+                self._switch_versions(pending, vectors, texts, lex, results)
             self.refresh()
             return [r for r in results if r is not None]
+
+    def _switch_versions(self, pending, vectors, texts, lex, results) -> None:
+        """Steps 1 to 3 for each pending article: chunks in, record switched, old chunks out."""
+        offset = 0
+        for n, article, old, ids, chunk_texts, metas in pending:
+            vecs = vectors[offset : offset + len(ids)]
+            indexed = texts[offset : offset + len(ids)]
+            offset += len(ids)
+            self.store.upsert(ids, chunk_texts, metas, vecs)
+            m = article.metadata
+            source, doc_hash = m[schema.SOURCE], m[schema.DOC_HASH]
+            self.store.set_manifest(
+                source,
+                {
+                    "doc_hash": doc_hash,
+                    "title": m.get(schema.TITLE, ""),
+                    "file_name": m.get(schema.FILE_NAME, ""),
+                    "outlet": m.get(schema.OUTLET, ""),
+                    "date": m.get(schema.DATE, ""),
+                    "chunks": len(ids),
+                    "chunker": self.chunker_signature,
+                    "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                },
+            )
+            lex.replace(source, doc_hash, zip(ids, indexed, metas, strict=True))
+            removed = self._delete_stale(source, doc_hash) if old else 0
+            results[n] = WriteResult("updated" if old else "added", len(ids), removed)
 
     @staticmethod
     def _chunk_records(
@@ -367,11 +398,12 @@ class DocumentIndex:
         showing its chunks), then the chunks go, then the record: a delete cut
         off part-way leaves the source listed, and deleting it again finishes.
         """
-        with self.writing():
+        with self.writing(), self._lexical_update() as lex:
             record = self.store.manifest().get(source)
             if record is not None:
                 self.store.set_manifest(source, {**record, "doc_hash": "", "chunks": 0})
                 self.refresh()
+            lex.remove(source)
             doomed = self.store.get(where={"source": source})
             if doomed:
                 self.store.delete(ids=[c.id for c in doomed])
@@ -381,8 +413,9 @@ class DocumentIndex:
 
     def reset(self) -> None:
         """Drop every chunk and source (rebuild), whatever model built them."""
-        with self.writing():
+        with self.writing(), self._lexical_update() as lex:
             self.store.reset()
+            lex.clear()
             self.refresh()
 
     def recorded_sources(self) -> list[str]:
@@ -436,19 +469,50 @@ class DocumentIndex:
             cached.fingerprint = digest
         return digest
 
-    def sync_lexical(self) -> None:
-        """Bring the lexical index in line with the live chunks (cheap when it is)."""
+    def sync_lexical(self, *, wait: bool = False) -> None:
+        """Bring the lexical index in line with the live sources (cheap when it is).
+
+        Once per change of the manifest: see other processes' commits, then index
+        the sources the lexical index lacks or holds another version of, and drop
+        those no longer live. That catching up never waits for another process's
+        writer unless ``wait``: the search goes on with the index as it is, and the
+        next one tries again.
+        """
         manifest = self.manifest()
         fp = self.fingerprint(manifest)
-        if fp == self.lexical.fingerprint:
+        if fp == self._lexical_fingerprint:
             return
+        self.lexical.reload()
+        if _version_diff(self.lexical.versions(), manifest) != ([], []):
+            try:
+                with self.lexical.update(timeout=None if wait else 0.0) as lex:
+                    self._catch_up_lexical(lex)
+            except LockTimeout:
+                log.info("lexical index: another process is writing it; catching up later")
+                return
+        self._lexical_fingerprint = fp
 
-        def live():
-            for c in self.store.get():
+    def _catch_up_lexical(self, lex: LexicalUpdate) -> None:
+        """Index what the store has live and the lexical index lacks (its writer held)."""
+        manifest = self.store.manifest()  # fresh: a writer may have moved on
+        self.lexical.reload()
+        missing, stale = _version_diff(self.lexical.versions(), manifest)
+        for source in stale:
+            lex.remove(source)
+        chunks = 0
+        for start in range(0, len(missing), CATCH_UP_SOURCES):
+            group = missing[start : start + CATCH_UP_SOURCES]
+            by_source: dict[str, list[tuple[str, str, dict[str, Any]]]] = {s: [] for s in group}
+            for c in self.store.get(where={"source": {"$in": group}}):
                 if self._is_live(c.metadata, manifest):
-                    yield c.id, indexed_text(c.text, c.metadata), c.metadata
-
-        self.lexical.sync(fp, live)
+                    by_source[c.metadata["source"]].append((c.id, indexed_text(c.text, c.metadata), c.metadata))
+            for source, items in by_source.items():
+                items.sort(key=lambda item: item[2].get(schema.CHUNK_INDEX, 0))
+                chunks += lex.replace(source, manifest[source]["doc_hash"], items)
+        log.info(
+            "lexical index caught up with the store: %d sources indexed (%d chunks), %d dropped",
+            len(missing), chunks, len(stale),
+        )
 
     def search(
         self,
@@ -495,17 +559,8 @@ class DocumentIndex:
         lexical: list[tuple[str, float]] = []
         folded = kind != "accented"
         if mode in ("hybrid", "lexical"):
-
-            def keep(meta: dict[str, Any]) -> bool:
-                if sources and meta.get("source") not in sources:
-                    return False
-                dn = meta.get("date_num", 0) or 0
-                if lo and dn < lo:
-                    return False
-                return not (hi and dn > hi)
-
             lexical = self.lexical.search(
-                query, n_cand, folded=folded, keep=keep if where else None
+                query, n_cand, folded=folded, sources=sources, date_from=lo, date_to=hi
             )
 
         years = {p for _, p in periods(query) if "-" not in p}  # single years
@@ -569,6 +624,20 @@ class DocumentIndex:
             )
         hits.sort(key=lambda h: (-h.score, h.dense_rank or 10**9, h.lexical_rank or 10**9))
         return hits[:k]
+
+
+def _version_diff(
+    indexed: dict[str, str], manifest: dict[str, dict[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Sources to (re)index and sources to drop, for the lexical index to match ``manifest``.
+
+    >>> _version_diff({"/a": "1", "/b": "1"}, {"/a": {"doc_hash": "2"}, "/c": {"doc_hash": "1"}})
+    (['/a', '/c'], ['/b'])
+    """
+    live = {s: r.get("doc_hash", "") for s, r in manifest.items() if r.get("doc_hash")}
+    missing = sorted(s for s, h in live.items() if indexed.get(s) != h)
+    stale = sorted(s for s in indexed if s not in live)
+    return missing, stale
 
 
 def _upper_bound(n: int) -> int:

@@ -1,38 +1,53 @@
-"""A BM25 index over Vietnamese syllables, accented and diacritic-folded.
+"""A BM25 index over Vietnamese syllables, accented and diacritic-folded, on tantivy.
 
-Two views of every live chunk are indexed with ``bm25s``:
+Every live chunk is one tantivy document with two searchable views:
 
 * accented: NFC, lower-cased syllables and syllable bigrams ("hà_nội");
 * folded: the same with diacritics removed and đ → d ("ha_noi"), so a query
   typed without diacritics still matches.
 
 Vietnamese words are mostly two syllables, so bigrams act as a cheap word
-segmentation (see the README's ablation for why no segmenter is used).
+segmentation (see the README's ablation for why no segmenter is used). The
+tokens are ours (:func:`lexical_features`), joined by spaces and split again
+by tantivy's whitespace tokenizer, so the engine never re-tokenises Vietnamese.
+Ranking is tantivy's BM25 (k1 = 1.2, b = 0.75, Lucene's idf), as before.
 
-The index mirrors the live chunks of a store. It is persisted under the data
-directory with a fingerprint of the store's manifest; when the fingerprint
-changes (an ingest or delete), only the chunks that are new are tokenised and
-the BM25 matrices are re-derived. Queries never rebuild it.
+A third, unsearched view ("forms") holds each accented syllable under its
+folded form ("noi=nội") and each adjacent pair ("hà+nội"): their document
+frequencies are the statistics :func:`textvi.restore_diacritics` uses to put
+the marks back on a folded question.
+
+The index is updated per source (:meth:`LexicalIndex.update`: replace one
+source's chunks, remove a source) and persisted under the data directory.
+Writers serialise through a file lock beside it, so several processes can
+share one index; a reader :meth:`~LexicalIndex.reload`\\ s to see another
+process's commits. Which version of each source the index holds is read back
+from the index itself (:meth:`~LexicalIndex.versions`), so a caller can bring
+it in line with the store after a crash, or build it once from the stored
+chunks of a data directory made before this index existed.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import contextlib
 import logging
-import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from textvi import fold_diacritics, restore_diacritics, tokenize
+from vectorstore.locking import LockTimeout, file_lock
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+#: bump when the schema or the tokens change: a new directory is built from the store
+FORMAT_VERSION = 2
+#: writer memory (bytes) and threads: one upload is small; a first build is bound by our tokenizer
+WRITER_HEAP = 64_000_000
+#: the file the bm25s index of format 1 was kept in (removed once this one is in use)
+LEGACY_FILE = "lexical.json.gz"
+_TOKENIZER = "vi_tokens"
 
 
 def lexical_features(text: str, *, folded: bool, bigrams: bool = True) -> list[str]:
@@ -49,168 +64,238 @@ def lexical_features(text: str, *, folded: bool, bigrams: bool = True) -> list[s
     return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
-class LexicalIndex:
-    """BM25 over live chunks; ``search`` returns ``(chunk_id, score)`` best first."""
+def restoration_features(text: str) -> list[str]:
+    """The "forms" tokens of ``text``: each accented syllable under its folded
+    form, and each adjacent pair of syllables (distinct, in order).
 
-    def __init__(self, path: Path | None = None, *, bigrams: bool = True, k1: float = 1.2, b: float = 0.75) -> None:
+    >>> restoration_features("Hà Nội, hà nội")
+    ['ha=hà', 'noi=nội', 'hà+nội', 'nội+hà']
+    """
+    syllables = tokenize(text)
+    out = [f"{fold_diacritics(s)}={s}" for s in syllables]
+    out += [f"{a}+{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+    return list(dict.fromkeys(out))
+
+
+def _tantivy() -> Any:
+    try:
+        import tantivy
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise ImportError("The lexical index needs tantivy: pip install 'tantivy==0.27.0'") from e
+    return tantivy
+
+
+class LexicalUpdate:
+    """Changes to the lexical index, committed together when the ``update`` block ends."""
+
+    def __init__(self, index: LexicalIndex, writer: Any) -> None:
+        self._index = index
+        self._writer = writer
+        self.changed = 0
+
+    def replace(self, source: str, doc_hash: str, chunks: Iterable[tuple[str, str, dict[str, Any]]]) -> int:
+        """Make ``chunks`` — ``(chunk_id, indexed text, metadata)`` of version
+        ``doc_hash`` — the source's only chunks in the index; returns how many."""
+        tv = _tantivy()
+        self._writer.delete_documents_by_term("source", source)
+        bigrams = self._index.bigrams
+        n = 0
+        for cid, text, meta in chunks:
+            doc = tv.Document()
+            doc.add_text("id", cid)
+            doc.add_text("source", source)
+            doc.add_text("version", f"{source}\n{doc_hash}")
+            doc.add_integer("date_num", int(meta.get("date_num", 0) or 0))
+            doc.add_text("acc", " ".join(lexical_features(text, folded=False, bigrams=bigrams)))
+            doc.add_text("fold", " ".join(lexical_features(text, folded=True, bigrams=bigrams)))
+            doc.add_text("forms", " ".join(restoration_features(text)))
+            self._writer.add_document(doc)
+            n += 1
+        self.changed += 1
+        return n
+
+    def remove(self, source: str) -> None:
+        """Drop every chunk of ``source``."""
+        self._writer.delete_documents_by_term("source", source)
+        self.changed += 1
+
+    def clear(self) -> None:
+        """Drop every chunk (a rebuild)."""
+        self._writer.delete_all_documents()
+        self.changed += 1
+
+
+class LexicalIndex:
+    """BM25 over live chunks; ``search`` returns ``(chunk_id, score)`` best first.
+
+    ``path=None`` keeps the index in memory (tests, doctests).
+
+    >>> idx = LexicalIndex()
+    >>> with idx.update() as batch:
+    ...     batch.replace("/a.txt", "v1", [("c1", "Hà Nội tăng trưởng 7,5%", {})])
+    1
+    >>> idx.search("ha noi tang truong", 5, folded=True)[0][0]
+    'c1'
+    >>> idx.versions()
+    {'/a.txt': 'v1'}
+    """
+
+    def __init__(self, path: Path | None = None, *, bigrams: bool = True, lock_timeout: float = 120.0) -> None:
         self.path = Path(path) if path is not None else None
         self.bigrams = bigrams
-        self.k1, self.b = k1, b
-        self.fingerprint: str | None = None
-        self._ids: list[str] = []
-        self._meta: list[dict[str, Any]] = []
-        self._tokens: dict[str, tuple[list[str], list[str]]] = {}
-        self._bm25: dict[bool, Any] = {}
-        self._accents: dict[str, dict[str, int]] = {}
-        self._pairs: dict[tuple[str, str], int] = {}
+        self.lock_timeout = lock_timeout
+        self._index: Any = None
+        self._schema: Any = None
         self._lock = threading.RLock()
-        self._loaded = False
 
-    # -- persistence ------------------------------------------------------------
-    def _file(self) -> Path | None:
-        return self.path / "lexical.json.gz" if self.path else None
+    # -- opening ------------------------------------------------------------------
+    @property
+    def directory(self) -> Path | None:
+        """Where this index's files are (one directory per format and bigram setting)."""
+        if self.path is None:
+            return None
+        return self.path / f"tantivy-v{FORMAT_VERSION}-{'bigrams' if self.bigrams else 'unigrams'}"
 
-    def _load(self) -> None:
-        self._loaded = True
-        f = self._file()
-        if f is None or not f.exists():
-            return
+    def _open(self) -> Any:
+        with self._lock:
+            if self._index is not None:
+                return self._index
+            tv = _tantivy()
+            sb = tv.SchemaBuilder()
+            sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+            sb.add_text_field("source", tokenizer_name="raw", index_option="basic")
+            sb.add_text_field("version", tokenizer_name="raw", index_option="basic")
+            sb.add_integer_field("date_num", indexed=True, fast=True)
+            sb.add_text_field("acc", tokenizer_name=_TOKENIZER, index_option="freq")
+            sb.add_text_field("fold", tokenizer_name=_TOKENIZER, index_option="freq")
+            sb.add_text_field("forms", tokenizer_name=_TOKENIZER, index_option="basic")
+            schema = sb.build()
+            directory = self.directory
+            if directory is None:
+                index = tv.Index(schema)
+            else:
+                directory.mkdir(parents=True, exist_ok=True)
+                index = tv.Index(schema, path=str(directory))
+                legacy = self.path / LEGACY_FILE
+                if legacy.exists():
+                    log.info("lexical index: the bm25s file %s is replaced by %s", legacy, directory)
+                    legacy.unlink(missing_ok=True)
+            index.register_tokenizer(_TOKENIZER, tv.TextAnalyzerBuilder(tv.Tokenizer.whitespace()).build())
+            self._schema, self._index = schema, index
+            return index
+
+    def reload(self) -> None:
+        """See the commits made since (by this or another process)."""
+        self._open().reload()
+
+    # -- writing ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def update(self, *, timeout: float | None = None) -> Iterator[LexicalUpdate]:
+        """Hold the index's writer lock and commit the block's changes at its end
+        (nothing, if the block raises). ``timeout`` (seconds; default
+        ``lock_timeout``) bounds the wait for another process's writer:
+        :class:`vectorstore.locking.LockTimeout` after it."""
+        index = self._open()
+        timeout = self.lock_timeout if timeout is None else timeout
+        if not self._lock.acquire(timeout=timeout):
+            raise LockTimeout(self.path or Path("lexical"), " (another thread)")
         try:
-            with gzip.open(f, "rt", encoding="utf-8") as fh:
-                data = json.load(fh)
-            if data.get("version") != FORMAT_VERSION or data.get("bigrams") != self.bigrams:
-                return
-            self._ids = data["ids"]
-            self._meta = data["meta"]
-            self._tokens = {i: (a, b) for i, a, b in zip(self._ids, data["acc"], data["fold"], strict=True)}
-            self._build()
-            self.fingerprint = data["fingerprint"]
-        except (OSError, ValueError, KeyError) as e:
-            log.warning("lexical index at %s unreadable (%s); it will be rebuilt", f, e)
-            self._ids, self._meta, self._tokens, self.fingerprint = [], [], {}, None
+            held = contextlib.nullcontext() if self.path is None else file_lock(self.path / "write.lock", timeout)
+            with held:
+                writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+                batch = LexicalUpdate(self, writer)
+                try:
+                    yield batch
+                except BaseException:
+                    writer.rollback()
+                    writer.wait_merging_threads()  # lets go of tantivy's own lock now
+                    raise
+                if batch.changed:
+                    writer.commit()
+                writer.wait_merging_threads()  # merges end before the lock is let go
+                index.reload()
+        finally:
+            self._lock.release()
 
-    def _save(self) -> None:
-        f = self._file()
-        if f is None:
-            return
-        f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_suffix(f".tmp{os.getpid()}")
-        data = {
-            "version": FORMAT_VERSION,
-            "bigrams": self.bigrams,
-            "fingerprint": self.fingerprint,
-            "ids": self._ids,
-            "meta": self._meta,
-            "acc": [self._tokens[i][0] for i in self._ids],
-            "fold": [self._tokens[i][1] for i in self._ids],
-        }
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, f)
+    # -- reading ------------------------------------------------------------------
+    def versions(self) -> dict[str, str]:
+        """``{source: doc_hash}`` of every source the index holds chunks of."""
+        tv = _tantivy()
+        searcher = self._open().searcher()
+        terms = searcher.terms_with_prefix("version", "", filter_query=tv.Query.all_query())
+        out = {}
+        for term, count in terms:
+            if count:
+                source, _, doc_hash = term.rpartition("\n")
+                out[source] = doc_hash
+        return out
 
-    # -- building ---------------------------------------------------------------
-    def _build(self) -> None:
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG on import; keep it at the app's level
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        self._bm25 = {}
-        self._build_accent_tables()
-        if not self._ids:
-            return
-        for folded in (False, True):
-            model = bm25s.BM25(k1=self.k1, b=self.b)
-            corpus = [self._tokens[i][1 if folded else 0] or [""] for i in self._ids]
-            model.index(corpus, show_progress=False)
-            self._bm25[folded] = model
-
-    def _build_accent_tables(self) -> None:
-        """Counts of accented syllables (by folded form) and of adjacent pairs."""
-        from collections import Counter
-
-        uni: Counter[str] = Counter()
-        pairs: Counter[tuple[str, str]] = Counter()
-        for cid in self._ids:
-            syllables = [t for t in self._tokens[cid][0] if "_" not in t]
-            uni.update(syllables)
-            pairs.update(zip(syllables, syllables[1:], strict=False))
-        accents: dict[str, dict[str, int]] = {}
-        for form, n in uni.items():
-            accents.setdefault(fold_diacritics(form), {})[form] = n
-        self._accents, self._pairs = accents, dict(pairs)
+    def __len__(self) -> int:
+        return self._open().searcher().num_docs
 
     def restore(self, query: str) -> str:
         """``query`` typed without diacritics, with the corpus's most likely marks.
 
         >>> idx = LexicalIndex()
-        >>> idx.sync("v1", lambda: [("c1", "Hà Nội tăng trưởng 7,5%", {})])
-        True
+        >>> with idx.update() as batch:
+        ...     batch.replace("/a.txt", "v1", [("c1", "Hà Nội tăng trưởng 7,5%", {})])
+        1
         >>> idx.restore("ha noi tang truong bao nhieu")
         'hà nội tăng trưởng bao nhieu'
         """
-        with self._lock:
-            if not self._accents:
-                return query
-            return restore_diacritics(query, self._accents, self._pairs)
+        searcher = self._open().searcher()
+        if not searcher.num_docs:
+            return query
+        unigrams: dict[str, dict[str, int]] = {}
+        for tok in tokenize(query):
+            folded = fold_diacritics(tok)
+            if folded not in unigrams:
+                found = searcher.terms_with_prefix("forms", f"{folded}=", limit=6)
+                unigrams[folded] = {t.partition("=")[2]: n for t, n in found}
+        pairs: dict[tuple[str, str], int] = {}
+        toks = [fold_diacritics(t) for t in tokenize(query)]
+        for a, b in zip(toks, toks[1:], strict=False):
+            for fa in unigrams.get(a, {}):
+                for fb in unigrams.get(b, {}):
+                    if (fa, fb) not in pairs:
+                        pairs[(fa, fb)] = searcher.doc_freq("forms", f"{fa}+{fb}")
+        return restore_diacritics(query, unigrams, pairs)
 
-    def sync(self, fingerprint: str, load_live: Callable[[], Iterable[tuple[str, str, dict[str, Any]]]]) -> bool:
-        """Bring the index in line with the store when ``fingerprint`` changed.
-
-        ``load_live`` yields ``(chunk_id, text, metadata)`` of every live chunk.
-        Returns True when the index changed.
-        """
-        with self._lock:
-            if not self._loaded:
-                self._load()
-            if fingerprint == self.fingerprint:
-                return False
-            ids, meta, tokens = [], [], {}
-            new = 0
-            for cid, text, m in load_live():
-                ids.append(cid)
-                meta.append({"source": m.get("source", ""), "date_num": m.get("date_num", 0)})
-                if cid in self._tokens:
-                    tokens[cid] = self._tokens[cid]
-                else:
-                    new += 1
-                    tokens[cid] = (
-                        lexical_features(text, folded=False, bigrams=self.bigrams),
-                        lexical_features(text, folded=True, bigrams=self.bigrams),
-                    )
-            self._ids, self._meta, self._tokens = ids, meta, tokens
-            self._build()
-            self.fingerprint = fingerprint
-            self._save()
-            log.info("lexical index synced: %d chunks (%d newly tokenised)", len(ids), new)
-            return True
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    # -- searching --------------------------------------------------------------
     def search(
         self,
         query: str,
         k: int,
         *,
         folded: bool,
-        keep: Callable[[dict[str, Any]], bool] | None = None,
+        sources: list[str] | None = None,
+        date_from: int = 0,
+        date_to: int = 0,
     ) -> list[tuple[str, float]]:
-        """Top ``k`` chunk ids for ``query`` on the accented or folded side."""
-        with self._lock:
-            model = self._bm25.get(folded)
-            if model is None:
-                return []
-            q = lexical_features(query, folded=folded, bigrams=self.bigrams)
-            if not q:
-                return []
-            scores = np.asarray(model.get_scores(q), dtype=np.float32)
-            if keep is not None:
-                mask = np.fromiter((keep(m) for m in self._meta), dtype=bool, count=len(self._meta))
-                scores = np.where(mask, scores, 0.0)
-            n = int(min(k, int((scores > 0).sum())))
-            if n == 0:
-                return []
-            top = np.argpartition(-scores, n - 1)[:n]
-            top = top[np.argsort(-scores[top], kind="stable")]
-            return [(self._ids[j], float(scores[j])) for j in top]
+        """Top ``k`` chunk ids for ``query`` on the accented or folded side, among
+        the chunks of ``sources`` (all when None) whose ``date_num`` is within
+        ``date_from``..``date_to`` (0: unbounded)."""
+        tokens = lexical_features(query, folded=folded, bigrams=self.bigrams)
+        if not tokens or k <= 0:
+            return []
+        tv = _tantivy()
+        searcher = self._open().searcher()
+        if not searcher.num_docs:
+            return []
+        field = "fold" if folded else "acc"
+        schema = self._schema
+        q = tv.Query.boolean_query([(tv.Occur.Should, tv.Query.term_query(schema, field, t)) for t in tokens])
+        filters = []
+        if sources:
+            filters.append(tv.Query.term_set_query(schema, "source", list(sources)))
+        if date_from or date_to:
+            filters.append(
+                tv.Query.range_query(
+                    schema, "date_num", tv.FieldType.Integer, lower_bound=date_from or None, upper_bound=date_to or None
+                )
+            )
+        if filters:
+            q = tv.Query.boolean_query(
+                [(tv.Occur.Must, q)] + [(tv.Occur.Must, tv.Query.const_score_query(f, 0.0)) for f in filters]
+            )
+        hits = searcher.search(q, limit=k, count=False).hits
+        return [(searcher.doc(addr)["id"][0], float(score)) for score, addr in hits if score > 0]

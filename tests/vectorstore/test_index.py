@@ -134,17 +134,16 @@ def test_a_chunk_about_the_year_asked_gains_the_period_bonus(tmp_path, bonus):
     assert max(h.score for h in dense) <= 1.0 + 1e-9  # two z-scores, ±1: no bonus added
 
 
-def test_lexical_index_persists_and_is_not_rebuilt_per_query(tmp_path):
-    idx = DocumentIndex(HashingEmbeddings(), InMemoryStore("fake"), LexicalIndex(tmp_path / "lex"))
+def test_lexical_index_persists_and_searches_read_no_chunk_to_index(tmp_path):
+    store = _CountingStore("fake")
+    idx = DocumentIndex(HashingEmbeddings(), store, LexicalIndex(tmp_path / "lex"))
     art, chunks = _article("/a.txt", ["ùn tắc giao thông", "trật tự đô thị"])
     idx.write_article(art, chunks)
-    idx.search("giao thong", 1)
-    built = idx.lexical._bm25
-    idx.search("trat tu", 1)
-    assert idx.lexical._bm25 is built
+    read = store.read_where
+    assert idx.search("giao thong", 1, mode="lexical")[0].chunk.text == "ùn tắc giao thông"
+    assert store.read_where == read  # written with the store: nothing to catch up
     fresh = LexicalIndex(tmp_path / "lex")
-    assert fresh.sync(idx.fingerprint(), lambda: iter(())) is False  # loaded from disk, same fingerprint
-    assert len(fresh) == 2
+    assert len(fresh) == 2 and fresh.versions() == {"/a.txt": art.metadata[schema.DOC_HASH]}
 
 
 def test_lexical_features_fold_and_bigrams():
@@ -189,10 +188,12 @@ class _CountingStore(InMemoryStore):
     def __init__(self, *a, **k) -> None:
         super().__init__(*a, **k)
         self.read = 0
+        self.read_where = 0
 
     def get(self, *, ids=None, where=None):
         out = super().get(ids=ids, where=where)
         self.read += len(out) if ids is not None else 0
+        self.read_where += len(out) if ids is None else 0
         return out
 
 
