@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -208,8 +209,6 @@ def upload_until_searchable(bot: Assistant, upload_dir: Path) -> tuple[float, fl
 
 def serving_rss(data_dir: Path, qs: list[str], *, dense_only: bool) -> dict:
     """Peak RSS and cold start of a fresh process answering ``qs`` on ``data_dir``."""
-    import os
-
     env = dict(os.environ)
     if dense_only:
         env.update(ASSISTANT_RETRIEVAL__MODE="dense", ASSISTANT_RETRIEVAL__RESTORE_DIACRITICS="false")
@@ -238,7 +237,7 @@ def bench_scale(results: dict, sizes: list[int], store_dir: Path | None = None) 
             lat = retrieve_latency(bot, qs)
             d50, h50 = pct(lat["dense"], 50), pct(lat["hybrid"], 50)
             target = 100 if n == 0 else 250
-            row("chunks in the store", f"{bot.components.store.count():,}", "")
+            row("chunks in the store", f"{bot.components.store.count():,}", f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             row("vectors added (Chroma upserts)", f"{added:,} in {build:.0f} s", "")
             row("lexical index: indexed from the store", f"{lex_build:.1f} s", "once, for chunks it lacked")
             row("retrieve dense-only p50 / p95", f"{d50:.1f} / {pct(lat['dense'], 95):.1f} ms", "baseline")
