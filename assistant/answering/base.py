@@ -41,7 +41,7 @@ class Answerer(ABC):
 
     def search_query(self, question: str, history: Sequence[Turn] = ()) -> str:
         """The stand-alone query to retrieve with (follow-ups carry their context)."""
-        from assistant.followup import condense_question
+        from assistant.conversation.rewrite import condense_question
 
         return condense_question(question, history)
 

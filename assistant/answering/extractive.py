@@ -75,7 +75,7 @@ from assistant.answering.question import (
     analyze_question,
     split_question,
 )
-from assistant.followup import condense
+from assistant.conversation.rewrite import condense
 from assistant.types import Answer, Passage
 from ingest.chunking import HEADING_MAX_CHARS
 from textvi import (

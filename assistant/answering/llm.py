@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answering.base import Answerer, AnswerEvent, Turn
 from assistant.answering.citations import MarkerRewriter
 from assistant.answering.grounding import Evidence, check_generated, content_words
-from assistant.followup import condense_question
+from assistant.conversation.rewrite import condense_question
 from assistant.types import Answer, Passage
 from prompts.answer import CONDENSE_PROMPT, SYSTEM_PROMPT, USER_PROMPT, format_passages
 from textvi import nfc

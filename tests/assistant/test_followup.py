@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.base import Turn
-from assistant.followup import condense, condense_question, is_followup
+from assistant.conversation.rewrite import condense, condense_question, is_followup
 
 
 def _ask(question: str, previous: str) -> str:
