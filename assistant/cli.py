@@ -51,7 +51,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not (Path(p).expanduser().exists() or Path(p).is_symlink())]
     if missing:  # a typo in a path: say so before anything is written
         raise AssistantError(
-            "Không tìm thấy đường dẫn: " + ", ".join(missing) + " (path does not exist; nothing ingested)"
+            "Không tìm thấy đường dẫn: "
+            + ", ".join(missing)
+            + " (path does not exist; nothing ingested)"
         )
     bot = _assistant(args)
     # a rebuild re-reads what is indexed; without paths it adds nothing else
@@ -130,6 +132,11 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer) -> None:
+    from assistant.conversation import understood_note
+
+    note = understood_note(answer)
+    if note:
+        _out(f"\033[2m({note})\033[0m" if sys.stdout.isatty() else f"({note})")
     _out(answer.text)
     if answer.citations:
         _out("")
@@ -159,6 +166,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """Interactive question prompt on the terminal (follow-ups use the conversation)."""
     from assistant.answering.base import Turn
+    from assistant.conversation import turn_of
     from assistant.types import AssistantError
 
     bot = _assistant(args)
@@ -180,7 +188,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             _out(str(e))
             continue
         _print_answer(answer)
-        history.append(Turn(q, answer.text))
+        history.append(turn_of(answer))
 
 
 def _ensure_corpus(bot) -> None:
@@ -232,7 +240,9 @@ def build_parser(
     sp.add_argument("--date-to", help="ISO date")
     sp.add_argument("--mode", choices=["hybrid", "dense", "lexical"])
     sp.add_argument(
-        "--explain", action="store_true", help="show dense/lexical ranks, the fused score and the re-ranking evidence"
+        "--explain",
+        action="store_true",
+        help="show dense/lexical ranks, the fused score and the re-ranking evidence",
     )
     common(sp)
     sp.set_defaults(func=cmd_search)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.answering.base import AnswerEvent, Turn
+from assistant.conversation.base import Attempt, Reading
 from assistant.settings import Settings
 from assistant.types import Answer, AssistantError, IngestReport, Passage
 from ingest import schema
@@ -110,10 +111,18 @@ class Assistant:
     def answerer(self) -> Answerer:
         return self.components.answerer
 
-    def with_answerer(self, answerer: Answerer) -> Assistant:
+    def with_answerer(self, answerer: Answerer, settings: Settings | None = None) -> Assistant:
         """A view of this assistant that answers with another answerer (same index)."""
-        other = Assistant(self.settings, answerer=answerer)
-        other._components = dataclasses.replace(self.components, answerer=answerer)
+        from assistant.factory import build_condenser, build_judge
+
+        settings = settings or self.settings
+        other = Assistant(settings, answerer=answerer)
+        other._components = dataclasses.replace(
+            self.components,
+            answerer=answerer,
+            condenser=build_condenser(settings, answerer),
+            judge=build_judge(settings, answerer),
+        )
         return other
 
     def with_answer_mode(self, mode: str) -> Assistant:
@@ -126,7 +135,8 @@ class Assistant:
         from assistant.factory import build_answerer
 
         answer = self.settings.answer.model_copy(update={"mode": mode})
-        return self.with_answerer(build_answerer(self.settings.model_copy(update={"answer": answer})))
+        settings = self.settings.model_copy(update={"answer": answer})
+        return self.with_answerer(build_answerer(settings), settings)
 
     def with_settings(self, settings: Settings) -> Assistant:
         """A view of this assistant under other search and answer settings (same model, store).
@@ -222,7 +232,9 @@ class Assistant:
         tmp.write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
 
-    def _ingest_files(self, paths: list[Path], progress: bool | Progress, report: IngestReport) -> None:
+    def _ingest_files(
+        self, paths: list[Path], progress: bool | Progress, report: IngestReport
+    ) -> None:
         c = self.components
         files, failures = discover_files(paths)
         report.failed.update(failures)
@@ -270,7 +282,10 @@ class Assistant:
                 report.failed[key] = f"cannot read: {e.strerror or e}"
             else:
                 group.append((path, article, chunks))
-                if len(group) >= INGEST_GROUP_FILES or sum(len(g[2]) for g in group) >= INGEST_GROUP_CHUNKS:
+                if (
+                    len(group) >= INGEST_GROUP_FILES
+                    or sum(len(g[2]) for g in group) >= INGEST_GROUP_CHUNKS
+                ):
                     flush()
                 continue
             done += 1
@@ -358,12 +373,24 @@ class Assistant:
         ``sources`` restricts to some articles (paths, file names or titles);
         ``date_from``/``date_to`` are ISO dates (``"2023"``, ``"2023-11"``,
         ``"2023-11-24"``), and articles without a known date are then left out.
-        With ``history``, a follow-up question is expanded from the conversation.
+        With ``history``, the question is searched as :meth:`read` reads it.
         ``rerank=False`` skips the second stage (``settings.retrieval.rerank``)
         and returns the first-stage order.
         """
         question = check_question(question)
         query = self.search_query(question, history)
+        return self._retrieve(query, k, sources, date_from, date_to, mode, rerank)
+
+    def _retrieve(
+        self,
+        query: str,
+        k: int | None = None,
+        sources: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        mode: str | None = None,
+        rerank: bool = True,
+    ) -> list[Passage]:
         k = check_k(k or self.settings.retrieval.top_k)
         src = [self.resolve_source(s) for s in sources] if sources else None
         reranker = self.components.reranker if rerank else None
@@ -392,10 +419,35 @@ class Assistant:
 
     def search_query(self, question: str, history: HistoryLike = None) -> str:
         """The stand-alone query a (follow-up) question is retrieved with."""
-        turns = self._history(history)
-        if not turns:
-            return nfc(question)
-        return self.answerer.search_query(nfc(question), turns)
+        return self.read(question, history).query
+
+    def read(self, question: str, history: HistoryLike = None, *, k: int | None = None) -> Reading:
+        """How ``question`` is read after ``history``: as asked, or with the conversation.
+
+        The conversation condenser (``settings.conversation``) decides; the evidence one
+        searches and answers both readings with ``k`` passages.
+        """
+        return self._read(check_question(question), self._history(history), {}, k)
+
+    def _read(
+        self,
+        question: str,
+        turns: list[Turn],
+        tried: dict[str, Attempt],
+        k: int | None,
+    ) -> Reading:
+        c = self.components
+        if not turns or c.condenser is None:
+            return Reading(nfc(question))
+        k = k or self.settings.answer.context_passages
+
+        def try_reading(query: str) -> Attempt:
+            if query not in tried:
+                passages = self._retrieve(query, k)
+                tried[query] = Attempt(query, passages, c.reading_judge.answer(query, passages))
+            return tried[query]
+
+        return c.condenser.read(question, turns, try_reading)
 
     def _history(self, history: HistoryLike) -> list[Turn]:
         """``history`` as turns, within ``settings.history`` limits."""
@@ -406,7 +458,9 @@ class Assistant:
         """This assistant as a LangChain ``BaseRetriever``."""
         from assistant.retriever import AssistantRetriever
 
-        return AssistantRetriever(assistant=self, k=k or self.settings.retrieval.top_k, search_kwargs=search)
+        return AssistantRetriever(
+            assistant=self, k=k or self.settings.retrieval.top_k, search_kwargs=search
+        )
 
     # -------------------------------------------------------------- answering
     def stream(
@@ -414,9 +468,23 @@ class Assistant:
     ) -> Iterator[AnswerEvent]:
         """Stream the answer: text deltas, then a final event with the ``Answer``."""
         question = check_question(question)
-        turns = self._history(history)
-        passages = self.retrieve(question, k or self.settings.answer.context_passages, history=turns)
-        yield from self.answerer.stream(question, passages, history=turns)
+        k = k or self.settings.answer.context_passages
+        tried: dict[str, Attempt] = {}
+        reading = self._read(question, self._history(history), tried, k)
+        query = reading.query
+        passages = tried[query].passages if query in tried else self._retrieve(query, k)
+        for event in self.answerer.stream_focused(query, passages, reading.focus):
+            if event.answer is not None:
+                event = AnswerEvent(
+                    delta=event.delta,
+                    answer=dataclasses.replace(
+                        event.answer,
+                        question=question,
+                        search_query=query,
+                        understood_as=reading.understood_as,
+                    ),
+                )
+            yield event
 
     def ask(self, question: str, history: HistoryLike = None, *, k: int | None = None) -> Answer:
         """Answer ``question`` with inline citations [n] → ``answer.citations[n-1]``."""
@@ -458,7 +526,7 @@ def check_question(question: str) -> str:
     if searchable < MIN_QUESTION_ALNUM:
         raise AssistantError(
             "Câu hỏi quá ngắn, không đủ để tìm. Hãy hỏi cụ thể hơn, ví dụ: "
-            "\"Hà Nội tăng trưởng bao nhiêu?\" "
+            '"Hà Nội tăng trưởng bao nhiêu?" '
             f"(The question is too short to search for: fewer than {MIN_QUESTION_ALNUM} "
             "letters or digits.)"
         )
@@ -512,7 +580,7 @@ def normalize_history(
     max_turns: int = DEFAULT_HISTORY_TURNS,
     max_chars: int = DEFAULT_HISTORY_TURN_CHARS,
 ) -> list[Turn]:
-    """Accept Turns, {"question","answer"} dicts, or (question, answer) pairs.
+    """Accept Turns, {"question","answer"[,"understood_as"]} dicts, or (question, answer) pairs.
 
     Keeps the last ``max_turns`` turns with a question, each question and
     answer cut to ``max_chars`` characters: a follow-up needs the recent
@@ -520,25 +588,31 @@ def normalize_history(
     Anything else raises ``AssistantError`` with a clear message.
 
     >>> normalize_history([("Ai ký?", "Bà Tuyến"), {"question": "Khi nào?"}])
-    [Turn(question='Ai ký?', answer='Bà Tuyến'), Turn(question='Khi nào?', answer='')]
+    [Turn(question='Ai ký?', answer='Bà Tuyến', understood_as=''), Turn(question='Khi nào?', answer='', understood_as='')]
     """
     if history is None:
         return []
     if isinstance(history, str | bytes | dict) or not isinstance(history, Iterable):
-        raise AssistantError(_BAD_HISTORY.format(why=f"a list is needed, not {type(history).__name__}"))
+        raise AssistantError(
+            _BAD_HISTORY.format(why=f"a list is needed, not {type(history).__name__}")
+        )
     turns: list[Turn] = []
     for item in history:
+        read = ""
         if isinstance(item, Turn):
-            q, a = item.question, item.answer
+            q, a, read = item.question, item.answer, item.understood_as
         elif isinstance(item, dict):
             q, a = item.get("question", ""), item.get("answer", "")
+            read = item.get("understood_as", "") or ""
         elif isinstance(item, list | tuple) and len(item) == 2:
             q, a = item
         else:
             raise AssistantError(
-                _BAD_HISTORY.format(why=f"a turn is a dict or a (question, answer) pair, not {item!r:.60}")
+                _BAD_HISTORY.format(
+                    why=f"a turn is a dict or a (question, answer) pair, not {item!r:.60}"
+                )
             )
-        turn = Turn(_turn_text(q, max_chars), _turn_text(a, max_chars))
+        turn = Turn(_turn_text(q, max_chars), _turn_text(a, max_chars), _turn_text(read, max_chars))
         if turn.question.strip():
             turns.append(turn)
     return turns[-max_turns:] if max_turns > 0 else []

@@ -20,6 +20,7 @@ from vectorstore.store import ChromaStore, VectorStore
 
 if TYPE_CHECKING:
     from assistant.answering.base import Answerer
+    from assistant.conversation.base import Condenser
     from assistant.rerank import Reranker
     from assistant.settings import Settings
 
@@ -36,6 +37,14 @@ class Components:
     chunker: ArticleChunker
     answerer: Answerer
     reranker: Reranker | None = None
+    condenser: Condenser | None = None
+    judge: Answerer | None = None
+
+    @property
+    def reading_judge(self) -> Answerer:
+        """The offline answerer that weighs a conversation's readings (the answerer itself
+        unless it is generative)."""
+        return self.judge or self.answerer
 
 
 def build_store(settings: Settings, model_id: str) -> VectorStore:
@@ -66,6 +75,33 @@ def build_answerer(settings: Settings) -> Answerer:
     from assistant.answering.extractive import ExtractiveAnswerer
 
     return ExtractiveAnswerer.from_settings(settings.answer)
+
+
+def build_condenser(settings: Settings, answerer: Answerer) -> Condenser:
+    """The conversation condenser that ``settings.conversation`` (and the answer mode) select."""
+    from assistant.conversation import (
+        AsAskedCondenser,
+        EvidenceCondenser,
+        ReadingWeights,
+        RuleCondenser,
+    )
+
+    conv = settings.conversation
+    offline: Condenser
+    if conv.mode == "off":
+        offline = AsAskedCondenser()
+    elif conv.mode == "rules":
+        offline = RuleCondenser()
+    else:
+        offline = EvidenceCondenser(
+            ReadingWeights(margin=conv.margin, max_missing=conv.max_missing, vague=conv.vague)
+        )
+    generative = hasattr(type(answerer), "chat_model")  # the property: nothing connects yet
+    if settings.answer.mode == "llm" and conv.llm_rewrite and generative:
+        from assistant.conversation.llm import LLMCondenser
+
+        return LLMCondenser(lambda: answerer.chat_model, fallback=offline)  # type: ignore[attr-defined]
+    return offline
 
 
 def build_reranker(settings: Settings) -> Reranker | None:
@@ -105,12 +141,16 @@ def build_components(
     ch = settings.chunking
     chunker = ArticleChunker(chunk_size=ch.chunk_size, overlap_sentences=ch.chunk_overlap)
     r = settings.retrieval
-    lexical_dir = settings.data_dir / "lexical" / _slug(settings.chroma.collection, settings.chroma.host)
+    lexical_dir = (
+        settings.data_dir / "lexical" / _slug(settings.chroma.collection, settings.chroma.host)
+    )
     index = DocumentIndex(
         embeddings,
         store,
         LexicalIndex(lexical_dir, bigrams=r.lexical_bigrams),
-        lock=WriterLock(settings.data_dir / "write.lock") if settings.chroma.mode == "embedded" else None,
+        lock=WriterLock(settings.data_dir / "write.lock")
+        if settings.chroma.mode == "embedded"
+        else None,
         fusion=FusionWeights(
             method=r.fusion,
             rrf_k=r.rrf_k,
@@ -126,14 +166,27 @@ def build_components(
         ),
         chunker_signature=f"{CHUNKER_VERSION}/{ch.chunk_size}/{ch.chunk_overlap}",
     )
+    answerer = answerer or build_answerer(settings)
     return Components(
         embeddings=embeddings,
         store=store,
         index=index,
         chunker=chunker,
-        answerer=answerer or build_answerer(settings),
+        answerer=answerer,
         reranker=build_reranker(settings),
+        condenser=build_condenser(settings, answerer),
+        judge=build_judge(settings, answerer),
     )
+
+
+def build_judge(settings: Settings, answerer: Answerer) -> Answerer | None:
+    """The offline answerer that weighs a conversation's readings when ``answerer`` is
+    generative (never extra LLM calls); None: the answerer itself."""
+    if not hasattr(type(answerer), "chat_model"):
+        return None
+    from assistant.answering.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer.from_settings(settings.answer)
 
 
 def _slug(collection: str, host: str | None) -> str:

@@ -247,6 +247,43 @@ class HistorySettings(BaseModel):
     )
 
 
+class ConversationSettings(BaseModel):
+    """How a question asked after others is read (``assistant.conversation``)."""
+
+    mode: Literal["evidence", "rules", "off"] = Field(
+        "evidence",
+        description="'evidence': the question as asked and its reading with the conversation's "
+        "subject are both searched and answered, and the conversation's reading wins only when "
+        "clearly better supported; 'rules': surface cues alone decide (a baseline); 'off': every "
+        "question is read as asked. In answer mode 'llm' the model rewrites the follow-up "
+        "first (one call) and this mode decides when its rewrite is not taken.",
+    )
+    margin: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="How much more of the conversation's subject the conversation reading's "
+        "answer must carry than the as-asked answer (an idf-weighted share of the words the "
+        "conversation adds); chosen on half of the conversation set "
+        "(python -m eval conversations --sweep).",
+    )
+    max_missing: float = Field(
+        1.0,
+        ge=0.0,
+        description="How much more idf weight of the words typed in this turn the conversation "
+        "reading's answer and passages may lack than the as-asked answer's.",
+    )
+    vague: float = Field(
+        1.5,
+        ge=0.0,
+        description="The idf weight (over the passages both readings retrieved) of a question's "
+        "own words at or below which it is too vague to stand alone ('năm 2024 thì sao?').",
+    )
+    llm_rewrite: bool = Field(
+        True, description="In answer mode 'llm', let the model rewrite follow-ups (one call)."
+    )
+
+
 class Settings(BaseSettings):
     """Everything the assistant can be configured with.
 
@@ -287,6 +324,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     app: AppSettings = Field(default_factory=AppSettings)
     history: HistorySettings = Field(default_factory=HistorySettings)
+    conversation: ConversationSettings = Field(default_factory=ConversationSettings)
 
     @property
     def model_cache_dir(self) -> Path:

@@ -107,7 +107,9 @@ class Answer:
 
     ``abstained`` is True when the articles do not contain the answer; then
     ``citations`` is empty and ``related`` holds the closest passages.
-    ``grounded`` is False when an LLM answer had no valid citation.
+    ``grounded`` is False when an LLM answer had no valid citation. ``search_query`` is
+    the stand-alone question actually searched and answered; ``understood_as`` is the same
+    when it was read with the conversation ("Hiểu là: …"), "" when read as asked.
     ``note`` is a short remark for the reader about how the answer was made
     (e.g. the language model did not answer in time, so the sentences are
     quoted); it is not part of the answer's text.
@@ -123,6 +125,7 @@ class Answer:
     grounded: bool = True
     confidence: float = 0.0
     note: str = ""
+    understood_as: str = ""
 
 
 @dataclass

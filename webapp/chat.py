@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from webapp.feedback import FeedbackLog, citation_records
 from webapp.sources_panel import NO_SOURCES_HTML, render_sources_html
-from webapp.ui_format import format_answer_markdown, format_error_markdown, format_question_markdown
+from webapp.ui_format import (
+    format_answer_markdown,
+    format_error_markdown,
+    format_question_markdown,
+    format_understood_markdown,
+)
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -85,7 +90,15 @@ def chat_messages(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
 
 def history_of(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """Earlier answered turns, as the assistant's ``history``."""
-    return [{"question": t["question"], "answer": t["answer"]} for t in turns if not t.get("error")]
+    return [
+        {
+            "question": t["question"],
+            "answer": t["answer"],
+            "understood_as": t.get("understood_as", ""),
+        }
+        for t in turns
+        if not t.get("error")
+    ]
 
 
 def new_turn_id() -> str:
@@ -98,9 +111,11 @@ def answer_turn(question: str, answer: Answer, mode: str, k: int) -> dict[str, A
         "id": new_turn_id(),
         "question": question,
         "answer": answer.text,
-        "display": format_answer_markdown(
+        "display": format_understood_markdown(answer)
+        + format_answer_markdown(
             answer.text, abstained=answer.abstained, grounded=answer.grounded, note=answer.note
         ),
+        "understood_as": answer.understood_as,
         "sources_html": render_sources_html(answer),
         "sources": sorted({c.passage.source for c in answer.citations}),
         "titles": {c.passage.source: c.passage.title for c in answer.citations},

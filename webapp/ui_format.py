@@ -88,6 +88,19 @@ def format_answer_markdown(
     return body
 
 
+def format_understood_markdown(answer: Answer) -> str:
+    """The muted "Hiểu là: …" line above an answer read with the conversation ("" if not).
+
+    >>> from assistant.types import Answer
+    >>> format_understood_markdown(Answer("...", understood_as="GRDP năm 2024?"))
+    '<sub>Hiểu là: GRDP năm 2024?</sub>\\n\\n'
+    """
+    from assistant.conversation import understood_note
+
+    note = understood_note(answer)
+    return f"<sub>{escape_markdown(note)}</sub>\n\n" if note else ""
+
+
 def format_error_markdown(message: str) -> str:
     """A user-facing error (empty question, unavailable backend) as a chat message."""
     return f"⚠️ {escape_markdown(message)}"
@@ -162,7 +175,15 @@ def passages_json(passages: Iterable[Passage]) -> list[dict]:
 
 
 # -------------------------------------------------------------- documents tab
-SOURCES_TABLE_HEADERS = ["Tiêu đề", "Báo", "Ngày đăng", "Tệp", "Nguồn gốc", "Ngày tải lên", "Số đoạn"]
+SOURCES_TABLE_HEADERS = [
+    "Tiêu đề",
+    "Báo",
+    "Ngày đăng",
+    "Tệp",
+    "Nguồn gốc",
+    "Ngày tải lên",
+    "Số đoạn",
+]
 #: widths that fit the table in a 1366-px window without cutting a column
 SOURCES_TABLE_WIDTHS = ["29%", "11%", "11%", "22%", "9%", "11%", "7%"]
 

@@ -14,10 +14,15 @@ __all__ = ["NOT_FOUND_VI", "AnswerEvent", "Answerer", "Turn"]
 
 @dataclass(frozen=True)
 class Turn:
-    """One earlier exchange of a conversation."""
+    """One earlier exchange of a conversation.
+
+    ``understood_as`` is the stand-alone question it was answered as when that was read
+    with the conversation (``Answer.understood_as``), "" when it was read as asked.
+    """
 
     question: str
     answer: str = ""
+    understood_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,23 +39,28 @@ class Answerer(ABC):
     name: str = "answerer"
 
     @abstractmethod
-    def stream(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerEvent]:
+        """Yield text deltas, then one final event carrying the whole ``Answer``.
+
+        ``question`` stands alone: a follow-up has been read in its conversation before
+        (:mod:`assistant.conversation`); an answerer knows nothing of history.
+        """
+
+    def stream_focused(
+        self, question: str, passages: Sequence[Passage], focus: str = ""
     ) -> Iterator[AnswerEvent]:
-        """Yield text deltas, then one final event carrying the whole ``Answer``."""
+        """:meth:`stream`, told which words of ``question`` were typed in this turn.
 
-    def search_query(self, question: str, history: Sequence[Turn] = ()) -> str:
-        """The stand-alone query to retrieve with (follow-ups carry their context)."""
-        from assistant.conversation.rewrite import condense_question
+        ``focus`` is set when the question was read with the conversation (the rest of
+        ``question`` was carried over from earlier turns); an answerer may weigh it above
+        the carried words. By default it is not used.
+        """
+        return self.stream(question, passages)
 
-        return condense_question(question, history)
-
-    def answer(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Answer:
+    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
         """The blocking call, built on :meth:`stream`."""
         final = None
-        for event in self.stream(question, passages, history=history):
+        for event in self.stream(question, passages):
             if event.answer is not None:
                 final = event.answer
         if final is None:  # pragma: no cover - a contract violation of a subclass

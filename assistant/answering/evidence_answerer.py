@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
+from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent
 from assistant.answering.composer import Chosen, compose, word_groups
 from assistant.answering.direct_answer import best_span
 from assistant.answering.evidence import Evidence, EvidenceScorer, ScoredCandidate
@@ -67,7 +67,9 @@ class EvidenceAnswerer(Answerer):
 
     @classmethod
     def from_settings(cls, settings: AnswerSettings) -> EvidenceAnswerer:
-        scorer = EvidenceScorer.from_path(settings.evidence_model) if settings.evidence_model else None
+        scorer = (
+            EvidenceScorer.from_path(settings.evidence_model) if settings.evidence_model else None
+        )
         return cls(
             scorer,
             abstain_threshold=settings.evidence_threshold,
@@ -103,14 +105,14 @@ class EvidenceAnswerer(Answerer):
         # the best sentence leads (its quote is the first citation's); the others follow in
         # the order of their passages and, within one, of the text
         first = {sc.candidate.passage_index: k for k, sc in reversed(list(enumerate(chosen)))}
-        rest = sorted(chosen[1:], key=lambda s: (first[s.candidate.passage_index], s.candidate.start))
+        rest = sorted(
+            chosen[1:], key=lambda s: (first[s.candidate.passage_index], s.candidate.start)
+        )
         return [best, *rest]
 
-    def stream(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Iterator[AnswerEvent]:
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerEvent]:
         """Yield the answer in word groups, then the final ``Answer``."""
-        query = self.search_query(question, history) if history else nfc(question)
+        query = nfc(question)
         ev = self.scorer.score(query, passages)
         question = " ".join(nfc(question).split())
         if not ev.ranked or ev.confidence < self.abstain_threshold:
@@ -148,7 +150,11 @@ class EvidenceAnswerer(Answerer):
             )
             for sc in self._select(ev)
         ]
-        lead = direct if (self.lead_with_direct_answer and direct and len(direct) <= MAX_DIRECT_CHARS) else ""
+        lead = (
+            direct
+            if (self.lead_with_direct_answer and direct and len(direct) <= MAX_DIRECT_CHARS)
+            else ""
+        )
         composed = compose(chosen, passages, lead)
         if composed.lead:
             yield AnswerEvent(delta=composed.lead)

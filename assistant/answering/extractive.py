@@ -1235,9 +1235,7 @@ class _Scorer:
                 # a list of what is asked for ("tháo gỡ 5 điểm nghẽn, đó là: ..."), not of
                 # something else ("câu hỏi chiến lược ... đặt ra, đó là: ...")
                 lead = f" {' '.join(_fold(t) for t in _tokens(text[max(0, colon - 80) : colon]))} "
-                factors.append(
-                    1.0 if not q.list_head or f" {q.list_head} " in lead else 0.75
-                )
+                factors.append(1.0 if not q.list_head or f" {q.list_head} " in lead else 0.75)
                 listed = _list_item(text, start, end, q.item) if q.item else (start, end)
             else:
                 factors.append(1.0 if separators >= 2 else 0.8)
@@ -1281,9 +1279,7 @@ class _Scorer:
         if not at:
             return True
         cuts = [0, *(m.end() for m in re.finditer(r"[,;:]\s", text)), len(text) + 1]
-        clause = next(
-            (a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= at.start() < b
-        )
+        clause = next((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= at.start() < b)
         return clause[0] <= span[0] < clause[1]
 
     def _best_counted(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1398,9 +1394,7 @@ class _Scorer:
             and not (self.focus_years and self.focus_years <= unit_years)
             # "còn năm 2024?": a sentence that names no year, about 2024 by its context
             and not (
-                self.focus_years
-                and not unit_years
-                and self.focus_years <= self._context_years(u)
+                self.focus_years and not unit_years and self.focus_years <= self._context_years(u)
             )
         ):
             factor *= 0.9 if f" {q.focus_phrase} " in near else 0.7
@@ -1408,19 +1402,11 @@ class _Scorer:
 
     def _anchors(self, u: _Unit) -> float:
         """Share of an English question's names and numbers ("OECD", "1") found near the unit."""
-        anchors = [
-            " ".join(_fold(t) for t in _tokens(x)) for x in (*self.q.names, *self.q.numbers)
-        ]
+        anchors = [" ".join(_fold(t) for t in _tokens(x)) for x in (*self.q.names, *self.q.numbers)]
         anchors = [a for a in anchors if a]
         if not anchors:
             return 0.0
-        text = (
-            " "
-            + " ".join(u.folded_seq)
-            + " "
-            + self._near(u).folded_text
-            + " "
-        )
+        text = " " + " ".join(u.folded_seq) + " " + self._near(u).folded_text + " "
         return sum(f" {a} " in text for a in anchors) / len(anchors)
 
     # -- the score -----------------------------------------------------------------
@@ -1594,9 +1580,7 @@ class ExtractiveAnswerer(Answerer):
         )
 
     # -- evidence ---------------------------------------------------------------------
-    def evidence(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Evidence:
+    def evidence(self, question: str, passages: Sequence[Passage], *, focus: str = "") -> Evidence:
         """Score every sentence of ``passages`` for ``question`` (no answer composed).
 
         A question in several parts ("..., và ...?", "So sánh A và B") is also
@@ -1609,10 +1593,7 @@ class ExtractiveAnswerer(Answerer):
         >>> ev.ranked[0].text, ev.confidence > 0.5
         ('Thu ngân sách ước đạt 400,421 nghìn tỷ đồng.', True)
         """
-        question = " ".join(nfc(question).split())
-        condensed = condense(question, history) if history else None
-        query = condensed.query if condensed else question
-        focus = condensed.focus if condensed and condensed.is_followup else ""
+        query = " ".join(nfc(question).split())
         ev = self._score(query, passages, focus=focus)
         parts = split_question(query) if not focus else []
         if len(parts) > 1 and ev.ranked:
@@ -1794,11 +1775,17 @@ class ExtractiveAnswerer(Answerer):
         return 0
 
     # -- answering --------------------------------------------------------------------
+    def stream_focused(
+        self, question: str, passages: Sequence[Passage], focus: str = ""
+    ) -> Iterator[AnswerEvent]:
+        """:meth:`stream` weighing the words typed in this turn (``focus``) above the rest."""
+        return self.stream(question, passages, focus=focus)
+
     def stream(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
+        self, question: str, passages: Sequence[Passage], *, focus: str = ""
     ) -> Iterator[AnswerEvent]:
         """Yield the answer sentence by sentence, then the final ``Answer``."""
-        ev = self.evidence(question, passages, history=history)
+        ev = self.evidence(question, passages, focus=focus)
         question = " ".join(nfc(question).split())
         if not ev.ranked or ev.confidence < self.abstain_threshold:
             related = list(passages[: self.related_k])

@@ -39,12 +39,11 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.answering.base import Answerer, AnswerEvent, Turn
+from assistant.answering.base import Answerer, AnswerEvent
 from assistant.answering.citations import MarkerRewriter
 from assistant.answering.grounding import Evidence, check_generated, content_words
-from assistant.conversation.rewrite import condense_question
 from assistant.types import Answer, Passage
-from prompts.answer import CONDENSE_PROMPT, SYSTEM_PROMPT, USER_PROMPT, format_passages
+from prompts.answer import SYSTEM_PROMPT, USER_PROMPT, format_passages
 from textvi import nfc
 
 if TYPE_CHECKING:
@@ -57,11 +56,8 @@ __all__ = ["LLMAnswerer"]
 
 log = logging.getLogger(__name__)
 
-_HISTORY_TURNS = 3
-_HISTORY_ANSWER_CHARS = 600
 #: Below this share of the model's content words surviving the check, the offline answer is shown.
 _MIN_KEPT = 0.5
-_REWRITES_KEPT = 64
 
 #: Notes for the reader when the offline answer is shown instead of the model's.
 NOTE_UNAVAILABLE = (
@@ -89,10 +85,6 @@ def _content(chunk: Any) -> str:
 
 class _Unavailable(Exception):
     """The model gave no usable answer (error, deadline, empty); the message says why."""
-
-
-def _key(question: str, history: Sequence[Turn]) -> tuple[str, tuple[Turn, ...]]:
-    return " ".join(nfc(question).split()), tuple(history)
 
 
 def _states(text: str, phrase: str) -> bool:
@@ -128,7 +120,6 @@ class LLMAnswerer(Answerer):
         support: float = 0.8,
         system_prompt: str = SYSTEM_PROMPT,
         user_prompt: str = USER_PROMPT,
-        condense_prompt: str = CONDENSE_PROMPT,
         related_k: int = 3,
     ) -> None:
         if timeout <= 0:
@@ -148,12 +139,12 @@ class LLMAnswerer(Answerer):
         self.support = support
         self.system_prompt = system_prompt
         self.user_prompt = user_prompt
-        self.condense_prompt = condense_prompt
         self.related_k = related_k
-        self._rewrites: dict[tuple[str, tuple[Turn, ...]], str] = {}
 
     @classmethod
-    def from_settings(cls, settings: AnswerSettings, *, offline: Answerer | None = None) -> LLMAnswerer:
+    def from_settings(
+        cls, settings: AnswerSettings, *, offline: Answerer | None = None
+    ) -> LLMAnswerer:
         """The answerer configured by ``settings.answer`` (nothing connects yet)."""
         return cls(
             offline=offline,
@@ -197,55 +188,15 @@ class LLMAnswerer(Answerer):
         return self._chat_model
 
     # -- prompts ------------------------------------------------------------------------
-    def messages(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
-    ) -> list[BaseMessage]:
-        """The messages sent to the model: system, earlier turns, passages + question."""
-        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+    def messages(self, question: str, passages: Sequence[Passage]) -> list[BaseMessage]:
+        """The messages sent to the model: system, then the evidence and the stand-alone
+        question (a follow-up was read in its conversation before: ``assistant.conversation``)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
 
         msgs: list[BaseMessage] = [SystemMessage(self.system_prompt)]
-        for turn in list(history)[-_HISTORY_TURNS:]:
-            msgs.append(HumanMessage(turn.question))
-            if turn.answer:
-                msgs.append(AIMessage(turn.answer[:_HISTORY_ANSWER_CHARS]))
         user = self.user_prompt.format(passages=format_passages(passages), question=question)
         msgs.append(HumanMessage(user))
         return msgs
-
-    def search_query(self, question: str, history: Sequence[Turn] = ()) -> str:
-        """A follow-up rewritten stand-alone by the model: one call per follow-up at most.
-
-        The rewrite is kept only when it is one question (it ends with "?");
-        otherwise, or when the call fails, the rules' rewrite is used. The query
-        is remembered, and the answer's ``search_query`` reports it.
-        """
-        if not history:
-            return question
-        key = _key(question, history)
-        if key in self._rewrites:
-            return self._rewrites[key]
-        from langchain_core.messages import HumanMessage
-
-        lines = []
-        for turn in list(history)[-_HISTORY_TURNS:]:
-            lines.append(f"User: {turn.question}")
-            if turn.answer:
-                lines.append(f"Assistant: {turn.answer[:_HISTORY_ANSWER_CHARS]}")
-        prompt = self.condense_prompt.format(history="\n".join(lines), question=question)
-        query = ""
-        try:
-            reply = self._collect(self.chat_model.stream([HumanMessage(prompt)]))
-            query = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
-            query = query.strip().strip('"“”').strip()
-        except Exception as e:  # noqa: BLE001 - any model/transport error falls back
-            log.warning("condensing the follow-up with the LLM failed (%s); using rules", e)
-        if not query.endswith("?") or len(query) > 4 * len(question) + 400:
-            query = condense_question(question, history)
-        query = nfc(query)
-        if len(self._rewrites) >= _REWRITES_KEPT:
-            self._rewrites.pop(next(iter(self._rewrites)))
-        self._rewrites[key] = query
-        return query
 
     # -- the model call -----------------------------------------------------------------
     def _pieces(self, chunks: Iterator[Any]) -> Iterator[str]:
@@ -298,24 +249,26 @@ class LLMAnswerer(Answerer):
         return "".join(self._pieces(chunks))
 
     # -- answering ----------------------------------------------------------------------
-    def stream(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Iterator[AnswerEvent]:
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerEvent]:
         """The offline verdict, then the model's words streamed, then the checked ``Answer``."""
         question = " ".join(nfc(question).split())
-        query = self._rewrites.get(_key(question, history), "") if history else question
-        base = self.offline.answer(question, passages, history=history)
-        base = dataclasses.replace(base, search_query=query or base.search_query)
+        base = self.offline.answer(question, passages)
         if base.abstained or not base.citations:
             yield AnswerEvent(delta=base.text)
             yield AnswerEvent(answer=base)
             return
-        evidence = [Evidence(quote=c.quote or c.passage.text, context=c.passage.text) for c in base.citations]
-        shown = [dataclasses.replace(c.passage, text=e.quote) for c, e in zip(base.citations, evidence, strict=True)]
+        evidence = [
+            Evidence(quote=c.quote or c.passage.text, context=c.passage.text)
+            for c in base.citations
+        ]
+        shown = [
+            dataclasses.replace(c.passage, text=e.quote)
+            for c, e in zip(base.citations, evidence, strict=True)
+        ]
         rewriter = MarkerRewriter(len(shown))
         try:
             try:
-                chunks = self.chat_model.stream(self.messages(question, shown, history))
+                chunks = self.chat_model.stream(self.messages(question, shown))
             except Exception as e:  # noqa: BLE001 - a model that cannot even start
                 raise _Unavailable(f"lỗi kết nối: {type(e).__name__}") from e
             for piece in self._pieces(chunks):
@@ -329,7 +282,9 @@ class LLMAnswerer(Answerer):
                 raise _Unavailable("câu trả lời rỗng")
         except _Unavailable as e:
             log.warning("LLM answer unavailable (%s); showing the offline answer", e)
-            yield AnswerEvent(answer=dataclasses.replace(base, note=NOTE_UNAVAILABLE.format(reason=e)))
+            yield AnswerEvent(
+                answer=dataclasses.replace(base, note=NOTE_UNAVAILABLE.format(reason=e))
+            )
             return
         yield AnswerEvent(answer=self._checked(question, rewriter.raw, base, evidence))
 

@@ -67,7 +67,7 @@ from textvi.followup_cues import (
 if TYPE_CHECKING:
     from assistant.answering.base import Turn
 
-__all__ = ["Condensed", "condense", "condense_question", "is_followup"]
+__all__ = ["Condensed", "condense", "condense_question", "continuation", "is_followup"]
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,28 @@ def _core(prev: str, *, drop_years: bool = False, keep_question_words: bool = Fa
     keep = [
         t.text
         for t in word_tokens(prev)
-        if (keep_question_words or t.fold not in QUESTION_WORDS)
+        if (keep_question_words or not _is_question_word(t.text))
         and not (drop_years and re.search(r"(?:19|20)\d{2}", t.text))
     ]
     return " ".join(keep)
+
+
+# The question words as written with their marks: "đầu" (bình quân đầu người) folds like "đâu".
+_QUESTION_WORDS_ACCENTED = frozenset(
+    {"bao", "nhiêu", "mấy", "gì", "nào", "ai", "đâu", "sao", "không", "chưa"}
+)
+
+
+def _is_question_word(word: str) -> bool:
+    """ "nhiêu", "đâu", or unmarked "dau" (typed without marks); not "đầu".
+
+    >>> _is_question_word("đâu"), _is_question_word("đầu"), _is_question_word("dau")
+    (True, False, True)
+    """
+    low = word.lower()
+    if low in _QUESTION_WORDS_ACCENTED:
+        return True
+    return low in QUESTION_WORDS and low == fold_diacritics(low)
 
 
 def _replace_typed(fragment: str, prev: str) -> str | None:
@@ -271,8 +289,7 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
     turns = [t for t in history if t.question.strip()]
     if not turns or not (is_followup(q) or narrows(q, turns[-1].question)):
         return Condensed(q, False, q)
-    prev = condense(turns[-1].question, turns[:-1]).query
-    prev = " ".join(prev.split())
+    prev = " ".join(_read_as(turns[-1]).split())
     item = item_only(q)
     if item:
         # "cái cuối cùng?" after "cái đầu tiên là gì?": another item of the same list
@@ -280,7 +297,7 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
         while k > 1 and item_only(nfc(turns[k - 1].question)):
             k -= 1
         if k < len(turns):
-            prev = " ".join(condense(turns[k - 1].question, turns[: k - 1]).query.split())
+            prev = " ".join(_read_as(turns[k - 1]).split())
     noun = list_noun(prev) if item else ""
     if noun:  # "cái thứ 3 là gì?" after "5 điểm nghẽn của Hà Nội là gì?"
         folded = prev.isascii()  # typed without diacritics: keep it so
@@ -295,14 +312,44 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
             out = attempt(fragment, prev)
             if out:
                 return Condensed(_capitalize(out), True, fragment)
-        has_year = bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", fragment))
-        core = _core(prev, drop_years=has_year, keep_question_words=True)
+        core = _core(prev, drop_years=_has_year(fragment), keep_question_words=True)
         return Condensed(f"{_capitalize(fragment)} {core}".strip(), True, fragment)
     body = rest if opener else q
     out = _replace_anaphor(body, prev) or _replace_pronoun(body, prev, turns[-1].answer)
     if out:
         return Condensed(_capitalize(out), True, body)
+    if _has_year(body):  # "Còn năm 2024 thì mục tiêu là bao nhiêu?": the new year, not the old
+        return Condensed(
+            f"{_capitalize(body)} ({HEDGE_RE.sub('', _core(prev, drop_years=True))})", True, body
+        )
     return Condensed(f"{_capitalize(body)} ({_core(prev)})", True, body)
+
+
+def _has_year(text: str) -> bool:
+    return bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text))
+
+
+def _read_as(turn: Turn) -> str:
+    """An earlier turn as it was answered: its reading with the conversation, if it had one."""
+    return nfc(turn.understood_as or turn.question)
+
+
+def continuation(question: str, history: Sequence[Turn] = ()) -> Condensed:
+    """The conversation's reading of ``question``, even when no cue marks it a follow-up.
+
+    A question with a cue is condensed as :func:`condense` does; one without is read as
+    if it began with "Còn" ("năm 2024 thì sao?" after a question about 2023). Whether
+    this reading or the question as asked is answered is for the evidence to decide.
+
+    >>> from assistant.answering.base import Turn
+    >>> h = [Turn("GRDP bình quân đầu người của Hà Nội năm 2023 ước đạt bao nhiêu?")]
+    >>> continuation("năm 2024 thì sao?", h).query
+    'GRDP bình quân đầu người của Hà Nội năm 2024 đạt bao nhiêu?'
+    """
+    c = condense(question, history)
+    if c.is_followup or not [t for t in history if t.question.strip()]:
+        return c
+    return condense(f"Còn {' '.join(nfc(question).split())}", history)
 
 
 def condense_question(question: str, history: Sequence[Turn] = ()) -> str:

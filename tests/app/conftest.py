@@ -57,10 +57,8 @@ class ScriptedAnswerer(Answerer):
     def __init__(self) -> None:
         self.calls: list[tuple[str, list[Passage], list[Turn]]] = []
 
-    def stream(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Iterator[AnswerEvent]:
-        self.calls.append((question, list(passages), list(history)))
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerEvent]:
+        self.calls.append((question, list(passages), []))
         if not passages or "sao hỏa" in question.lower():
             yield AnswerEvent(delta=NOT_FOUND_VI)
             yield AnswerEvent(

@@ -57,7 +57,18 @@ def test_an_empty_question_is_a_clear_error_not_a_traceback(tmp_path, capsys):
 
 def test_a_missing_path_is_one_clear_line_and_exit_2(tmp_path, tiny_corpus, capsys):
     data = tmp_path / "kb"
-    code = main(["ingest", str(tiny_corpus), str(tmp_path / "khong_co"), "--data-dir", str(data), "--model", "fake", "-q"])
+    code = main(
+        [
+            "ingest",
+            str(tiny_corpus),
+            str(tmp_path / "khong_co"),
+            "--data-dir",
+            str(data),
+            "--model",
+            "fake",
+            "-q",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2  # as the README says for a missing path
     assert err.startswith("error: ") and "khong_co" in err and len(err.strip().splitlines()) == 1

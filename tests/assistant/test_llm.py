@@ -31,6 +31,8 @@ from assistant.answering.citations import (
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.grounding import Evidence, check_generated
 from assistant.answering.llm import LLMAnswerer
+from assistant.conversation import RuleCondenser
+from assistant.conversation.llm import LLMCondenser
 from assistant.settings import AnswerSettings, Settings
 from assistant.types import Passage
 from eval.metrics import faithfulness_proxy
@@ -133,14 +135,13 @@ def test_no_evidence_means_no_model_call(passages):
     assert answer.abstained and answer.citations == [] and NOT_FOUND_VI in answer.text
 
 
-def test_history_is_sent_as_earlier_turns(passages):
+def test_the_answerer_is_sent_a_stand_alone_question_and_no_history(passages):
     model = scripted("Tăng 11% trở lên [1].")
-    history = [Turn("Nhiệm kỳ 2020-2025 Hà Nội tăng trưởng bao nhiêu?", "7,5% [1]")]
     LLMAnswerer(chat_model=model).answer(
-        "Còn nhiệm kỳ 2025-2030 Hà Nội tăng trưởng bao nhiêu?", passages, history=history
+        "Nhiệm kỳ 2025-2030 Hà Nội tăng trưởng bao nhiêu?", passages
     )
     kinds = [type(m) for m in model.sent[0]]
-    assert kinds == [SystemMessage, HumanMessage, AIMessage, HumanMessage]
+    assert kinds == [SystemMessage, HumanMessage]
 
 
 OFF_PASSAGE_REPLIES = [
@@ -205,7 +206,9 @@ def test_interrupted_or_stalled_stream_shows_the_offline_answer_with_a_note(pass
 
 
 def test_endless_stream_stops_at_max_tokens(passages):
-    model = StallingChatModel(head="Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1].", then="forever")
+    model = StallingChatModel(
+        head="Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1].", then="forever"
+    )
     try:
         answer = LLMAnswerer(chat_model=model, max_tokens=40, timeout=20).answer(QUESTION, passages)
     finally:
@@ -220,16 +223,15 @@ def test_endpoint_down_shows_the_offline_answer_with_a_note(passages, chat_opena
     assert "lỗi kết nối" in answer.note
 
 
-def test_search_query_one_call_reported_on_the_answer(passages):
+def test_the_llm_condenser_rewrites_a_follow_up_in_one_call(passages):
     model = scripted("Nhiệm kỳ 2025-2030 Hà Nội tăng trưởng bao nhiêu?", "Tăng 11% trở lên [1].")
-    llm = LLMAnswerer(chat_model=model)
     history = [Turn("Nhiệm kỳ 2020-2025 Hà Nội tăng trưởng bao nhiêu?", "7,5% [1]")]
-    query = llm.search_query("Còn nhiệm kỳ 2025-2030?", history)
-    assert query == "Nhiệm kỳ 2025-2030 Hà Nội tăng trưởng bao nhiêu?"
-    assert llm.search_query("Còn nhiệm kỳ 2025-2030?", history) == query  # remembered
-    answer = llm.answer("Còn nhiệm kỳ 2025-2030?", passages, history=history)
+    reading = LLMCondenser(model).read("Còn nhiệm kỳ 2025-2030?", history)
+    assert reading.query == "Nhiệm kỳ 2025-2030 Hà Nội tăng trưởng bao nhiêu?"
+    assert reading.understood_as == reading.query and len(model.sent) == 1
+    answer = LLMAnswerer(chat_model=model).answer(reading.query, passages)
     assert len(model.sent) == 2  # one rewrite, one answer
-    assert answer.search_query == query
+    assert answer.search_query == reading.query
     prompt = model.sent[0][0].content
     assert "Nhiệm kỳ 2020-2025" in prompt and "Còn nhiệm kỳ 2025-2030?" in prompt
 
@@ -237,18 +239,19 @@ def test_search_query_one_call_reported_on_the_answer(passages):
 def test_a_rewrite_that_is_not_a_question_is_discarded():
     model = scripted("Ban cán sự Đảng Chính phủ là một cơ quan thuộc Bộ Chính trị.")
     history = [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?")]
-    assert LLMAnswerer(chat_model=model).search_query("Còn năm 2024 thì sao?", history) == (
-        "Năm 2024 kinh tế Hà Nội tăng trưởng đạt bao nhiêu?"
-    )
+    assert LLMCondenser(model, fallback=RuleCondenser()).read(
+        "Còn năm 2024 thì sao?", history
+    ).query == ("Năm 2024 kinh tế Hà Nội tăng trưởng đạt bao nhiêu?")
 
 
-def test_search_query_falls_back_to_rules_when_the_model_fails():
-    llm = LLMAnswerer(chat_model=RecordingChatModel(messages=iter([])))  # StopIteration on call
+def test_the_llm_condenser_falls_back_to_the_offline_one_when_the_model_fails():
+    failing = RecordingChatModel(messages=iter([]))  # StopIteration on call
+    llm = LLMCondenser(failing, fallback=RuleCondenser())
     history = [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng ước đạt bao nhiêu?")]
-    assert llm.search_query("Còn năm 2024 thì sao?", history) == (
+    assert llm.read("Còn năm 2024 thì sao?", history).query == (
         "Năm 2024 kinh tế Hà Nội tăng trưởng đạt bao nhiêu?"
     )
-    assert llm.search_query("Hỏi gì đó?", []) == "Hỏi gì đó?"
+    assert llm.read("Hỏi gì đó?", []).query == "Hỏi gì đó?"
 
 
 def test_from_settings_is_lazy_and_the_factory_picks_the_offline_mode():
@@ -284,7 +287,9 @@ def test_check_generated_keeps_supported_sentences_and_adds_citations():
 
 
 def test_check_generated_allows_the_question_words_the_passage_holds():
-    ev = [Evidence("Con số là 8,5 triệu người.", context="Dân số Hà Nội. Con số là 8,5 triệu người.")]
+    ev = [
+        Evidence("Con số là 8,5 triệu người.", context="Dân số Hà Nội. Con số là 8,5 triệu người.")
+    ]
     q = "Dân số Hà Nội là bao nhiêu?"
     assert check_generated("Dân số Hà Nội là 8,5 triệu người.", ev, question=q).text
     assert not check_generated("Dân số Hải Phòng là 8,5 triệu người.", ev, question=q).text
