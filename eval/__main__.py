@@ -8,6 +8,7 @@ Usage::
     python -m eval zalo --path train.json [--ask] [--mode ...] [--model ...] [--limit N]
                    [--out DIR] [--check]
     python -m eval qa --path FILE_OR_FOLDER [--withhold 0.3] [--limit N] [--out DIR] [--check]
+    python -m eval conversations [--path FILE] [--sweep] [--out DIR] [--check]
     (any command: --answer-mode MODE, and --beside MODE to compare answer modes in one run)
     python -m eval --compare RUN_A RUN_B        (or: python -m eval compare RUN_A RUN_B)
 
@@ -162,6 +163,54 @@ def build_qa_parser() -> argparse.ArgumentParser:
     return p
 
 
+def build_conversations_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m eval conversations",
+        description="Conversations of two or three turns on the bundled articles: the hijack rate "
+        "of independent later turns and the dependent turns' answers beside their stand-alone "
+        "forms, with the rules alone and 'always as asked' in the same run.",
+    )
+    p.add_argument(
+        "--path",
+        type=Path,
+        default=None,
+        help="conversation set (default: eval/datasets/conversations.jsonl)",
+    )
+    p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS, help="articles to index")
+    p.add_argument(
+        "--sweep",
+        action="store_true",
+        help="print the figures of a grid of reading weights on the odd (tune) and even (test) "
+        "conversations, then exit",
+    )
+    _common(p)
+    return p
+
+
+def _cmd_conversations(args: argparse.Namespace) -> int:
+    from eval.conversations import (
+        DEFAULT_CONVERSATIONS,
+        load_conversations,
+        run_conversations,
+        sweep_weights,
+    )
+
+    path = args.path or DEFAULT_CONVERSATIONS
+    conversations = load_conversations(path)
+    if args.limit:
+        conversations = conversations[: args.limit]
+    settings = eval_settings(None, EvalConfig(mode=args.mode, model=args.model))
+    if args.sweep:
+        rows = sweep_weights(conversations, settings, corpus=args.corpus)
+        cols = list(rows[0])
+        _out("\t".join(cols))
+        for r in rows:
+            _out("\t".join("" if r[c] is None else f"{r[c]:.3f}" for c in cols))
+        return 0
+    result = run_conversations(conversations, settings, corpus=args.corpus, source=str(path))
+    return _finish(result, args)
+
+
 def _finish(result: EvalResult, args: argparse.Namespace) -> int:
     """Gate (with --check), write the report, print the summary; the exit code."""
     from eval.report import default_out_dir, gate_section, headline_table, write_report
@@ -181,6 +230,11 @@ def _finish(result: EvalResult, args: argparse.Namespace) -> int:
         from eval.zalo import summary_lines
 
         _out("\n".join(summary_lines(result)))
+        _out("")
+    if result.suite == "conversations":
+        from eval.conversations import summary_lines as conversation_summary
+
+        _out("\n".join(conversation_summary(result)))
         _out("")
     if result.suite.startswith("qa-"):
         from eval.qa_run import summary_lines as qa_summary
@@ -278,9 +332,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = argv[1:]
     if argv[:1] == ["compare"]:  # `python -m eval compare A B` = `--compare A B`
         argv = ["--compare", *argv[1:]]
-    sub = argv[0] if argv and argv[0] in ("zalo", "qa") else ""
+    sub = argv[0] if argv and argv[0] in ("zalo", "qa", "conversations") else ""
     zalo = sub == "zalo"
-    parser = {"zalo": build_zalo_parser, "qa": build_qa_parser}.get(sub, build_parser)()
+    parser = {
+        "zalo": build_zalo_parser,
+        "qa": build_qa_parser,
+        "conversations": build_conversations_parser,
+    }.get(sub, build_parser)()
     args = parser.parse_args(argv[1:] if sub else argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -298,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compare(args.compare)
         if sub == "qa":
             return _cmd_qa(args)
+        if sub == "conversations":
+            return _cmd_conversations(args)
         return _cmd_zalo(args) if zalo else _cmd_run(args)
     except (EvalError, DatasetError, AssistantError, StoreError) as e:
         _err(f"error: {e}")

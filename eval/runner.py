@@ -57,6 +57,7 @@ LOWER_IS_BETTER = frozenset(
     {
         "false_abstention_rate",
         "false_abstentions",
+        "hijack_rate",
         "answer_chars",
         "retrieve_p50_ms",
         "retrieve_p95_ms",

@@ -9,8 +9,10 @@ readings retrieved (an idf over that pool): "PAR-Index" is in few of them, "năm
 "2024" in many.
 
 * ``missing``: the weight of the words typed in this turn (and kept by both readings)
-  that the answer and its passages lack: a reading whose answer leaves out what the user
-  just asked ("PAR-Index" read as the previous question) does not answer this turn;
+  that the answer and its passages lack, and of the names and codes typed that the
+  answer does not say: a reading whose answer leaves out what the user just asked
+  ("PAR-Index" read as the previous question) does not answer this turn (when the
+  reading resolved a reference, "bà ấy" → "Nguyễn Thị Tuyến", only names count);
 * ``subject``: the weighted share of the words the conversation adds that the answer's
   sentences contain: the as-asked answer of a follow-up speaks of something else ("năm
   2024" → a list of 2024 tasks), the conversation's answer of its subject;
@@ -58,7 +60,15 @@ if TYPE_CHECKING:
     from assistant.answering.base import Turn
     from assistant.types import Answer
 
-__all__ = ["EvidenceCondenser", "ReadingEvidence", "ReadingWeights", "Verdict", "content_words"]
+__all__ = [
+    "EvidenceCondenser",
+    "ReadingEvidence",
+    "ReadingWeights",
+    "Verdict",
+    "content_words",
+    "name_words",
+    "says",
+]
 
 _MARKER_RE = re.compile(r"\[\d+\]")
 
@@ -71,6 +81,35 @@ def content_words(text: str) -> set[str]:
     """
     words = {fold_diacritics(w).lower() for w in tokenize(_MARKER_RE.sub(" ", nfc(text)))}
     return {w for w in words if w not in FUNCTION_WORDS and w != "con"}
+
+
+def name_words(text: str) -> set[str]:
+    """The words of names and codes in ``text`` (folded): capitalised past its first word,
+    or with a capital past their first letter ("PAR-Index", "GRDP").
+
+    Words keep their marks ("dũng" is not "dụng"); a name typed without marks matches
+    either (:func:`says`).
+
+    >>> sorted(name_words("Còn Đinh Tiến Dũng là ai?")), sorted(name_words("PAR-Index"))
+    (['dũng', 'tiến', 'đinh'], ['index', 'par'])
+    """
+    out: set[str] = set()
+    for i, word in enumerate(nfc(text).split()):
+        core = word.strip("?.,!:;\"'()“”")
+        if core and ((i and core[0].isupper()) or any(ch.isupper() for ch in core[1:])):
+            out |= {w.lower() for w in tokenize(core)}
+    return out
+
+
+def says(text: str, words: set[str]) -> set[str]:
+    """Which of the name ``words`` ``text`` contains (marks compared unless typed without).
+
+    >>> sorted(says("Nhờ sử dụng dữ liệu", {"dũng", "dung"}))
+    ['dung']
+    """
+    accented = {w.lower() for w in tokenize(nfc(text))}
+    folded = {fold_diacritics(w) for w in accented}
+    return {w for w in words if w in accented or (w == fold_diacritics(w) and w in folded)}
 
 
 @dataclass(frozen=True)
@@ -104,6 +143,7 @@ class ReadingEvidence:
     confidence: float
     missing: float
     subject: float
+    names_missing: int = 0
 
 
 class _Pool:
@@ -121,20 +161,26 @@ class _Pool:
         df = sum(word in ws for ws in self.passages)
         return math.log((n + 1) / (df + 1)) + 0.1
 
-    def evidence(self, att: Attempt, own: set[str], added: set[str]) -> ReadingEvidence:
+    def evidence(
+        self, att: Attempt, own: set[str], added: set[str], named: set[str]
+    ) -> ReadingEvidence:
         a = att.answer
         if a.abstained:
-            return ReadingEvidence(False, 0.0, sum(map(self.idf, own)), 0.0)
+            names = {fold_diacritics(w) for w in named}
+            return ReadingEvidence(False, 0.0, sum(map(self.idf, own | names)), 0.0, len(named))
         said = content_words(a.text)
         cited = set(said)
+        named_missing = named - says(a.text, named)
         for c in a.citations:
             cited |= content_words(f"{c.passage.text} {c.passage.period}")
         total = sum(map(self.idf, added))
         return ReadingEvidence(
             answered=True,
             confidence=a.confidence,
-            missing=sum(self.idf(w) for w in own - cited),
+            missing=sum(self.idf(w) for w in own - cited)
+            + sum(self.idf(fold_diacritics(w)) for w in named_missing),
             subject=sum(self.idf(w) for w in added & said) / total if total else 0.0,
+            names_missing=len(named_missing),
         )
 
 
@@ -180,9 +226,12 @@ class EvidenceCondenser:
             return Verdict(_NONE, _NONE, Reading(asked, why="nothing to weigh the readings with"))
         typed, read = content_words(asked), content_words(candidate)
         own, added = typed & read, read - typed
+        named = {w for w in name_words(asked) if fold_diacritics(w) in read}  # it must be said
+        if condensed is not None and condensed.replaced:
+            own = set()  # "Bà ấy giữ chức vụ gì?": the words around a resolved reference
         a_try, c_try = try_reading(asked), try_reading(candidate)
         pool = _Pool([a_try, c_try])
-        a, c = pool.evidence(a_try, own, added), pool.evidence(c_try, own, added)
+        a, c = pool.evidence(a_try, own, added, named), pool.evidence(c_try, own, added, named)
         specificity = sum(map(pool.idf, typed))
         reading = self._choose(asked, candidate, a, c, a_try.answer, c_try.answer, specificity)
         if reading.from_conversation and condensed is not None:
@@ -204,6 +253,8 @@ class EvidenceCondenser:
             return Reading(asked, why="the conversation's reading finds no answer")
         if a.answered and _same_answer(a_answer, c_answer):
             return Reading(asked, why="both readings give the same answer")
+        if c.names_missing:
+            return Reading(asked, why="its answer does not say the name typed")
         if c.missing - a.missing > w.max_missing:
             return Reading(asked, why=f"its answer lacks this turn's words ({c.missing:.2f})")
         gain = c.subject - a.subject

@@ -76,11 +76,15 @@ class Condensed:
 
     ``focus`` is the text the user actually typed in this turn (without the
     opener), so an answerer can weigh it above the words carried over.
+    ``replaced`` is True when something the turn refers by (a pronoun, "<noun> đó", an
+    item's place, a new year or phrase) was replaced, False when the previous question's
+    words were only appended to it.
     """
 
     query: str
     is_followup: bool
     focus: str = ""
+    replaced: bool = False
 
 
 def _core(prev: str, *, drop_years: bool = False, keep_question_words: bool = False) -> str:
@@ -303,7 +307,7 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
         folded = prev.isascii()  # typed without diacritics: keep it so
         asked = f"{noun} {fold_diacritics(item) if folded else item}"
         ask = "la gi" if folded else "là gì"
-        return Condensed(f"{_capitalize(asked)} {ask}? ({_core(prev)})", True, asked)
+        return Condensed(f"{_capitalize(asked)} {ask}? ({_core(prev)})", True, asked, True)
     opener, rest = strip_opener(q)
     fragment = strip_closer(rest)
     elliptical = bool(opener) and not any(t.fold in QUESTION_WORDS for t in word_tokens(fragment))
@@ -311,13 +315,13 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
         for attempt in (_replace_typed, _replace_aligned, _replace_subject):
             out = attempt(fragment, prev)
             if out:
-                return Condensed(_capitalize(out), True, fragment)
+                return Condensed(_capitalize(out), True, fragment, True)
         core = _core(prev, drop_years=_has_year(fragment), keep_question_words=True)
         return Condensed(f"{_capitalize(fragment)} {core}".strip(), True, fragment)
     body = rest if opener else q
     out = _replace_anaphor(body, prev) or _replace_pronoun(body, prev, turns[-1].answer)
     if out:
-        return Condensed(_capitalize(out), True, body)
+        return Condensed(_capitalize(out), True, body, True)
     if _has_year(body):  # "Còn năm 2024 thì mục tiêu là bao nhiêu?": the new year, not the old
         return Condensed(
             f"{_capitalize(body)} ({HEDGE_RE.sub('', _core(prev, drop_years=True))})", True, body
