@@ -178,6 +178,11 @@ def build_conversations_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS, help="articles to index")
     p.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="skip the rules-alone and always-as-asked runs (a third of the time)",
+    )
+    p.add_argument(
         "--sweep",
         action="store_true",
         help="print the figures of a grid of reading weights on the odd (tune) and even (test) "
@@ -207,7 +212,13 @@ def _cmd_conversations(args: argparse.Namespace) -> int:
         for r in rows:
             _out("\t".join("" if r[c] is None else f"{r[c]:.3f}" for c in cols))
         return 0
-    result = run_conversations(conversations, settings, corpus=args.corpus, source=str(path))
+    result = run_conversations(
+        conversations,
+        settings,
+        corpus=args.corpus,
+        source=str(path),
+        baselines=not args.no_baselines,
+    )
     return _finish(result, args)
 
 

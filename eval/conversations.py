@@ -206,8 +206,10 @@ def run_conversations(
     *,
     corpus: str | os.PathLike[str] = BUNDLED_CORPUS,
     source: str = "",
+    baselines: bool = True,
 ) -> EvalResult:
-    """Play every conversation with the configured condenser, the rules alone and as asked."""
+    """Play every conversation with the configured condenser (and, with ``baselines``, with
+    the rules alone and always as asked)."""
     bad = sorted({c.corpus for c in conversations} - {"hanoi"})
     if bad:
         raise EvalError(
@@ -218,14 +220,14 @@ def run_conversations(
         main, rows = _Score(), []
         for conv in conversations:
             _play(bot, conv, fresh, main, rows)
-        baselines = {}
-        for mode in ("rules", "off"):
+        compared = {}
+        for mode in ("rules", "off") if baselines else ():
             conversation = bot.settings.conversation.model_copy(update={"mode": mode})
             view = bot.with_settings(bot.settings.model_copy(update={"conversation": conversation}))
             score = _Score()
             for conv in conversations:
                 _play(view, conv, fresh, score, None)
-            baselines["rules alone" if mode == "rules" else "always as asked"] = {
+            compared["rules alone" if mode == "rules" else "always as asked"] = {
                 k: v for k, v in score.metrics().items() if v is not None
             }
     conv_settings = bot.settings.conversation.model_dump()
@@ -248,7 +250,7 @@ def run_conversations(
         categories={},
         rows=rows,
         notes=main.failures,
-        baselines=baselines,
+        baselines=compared,
     )
 
 

@@ -11,6 +11,8 @@ echo "==> integration tests (real model, Chroma server, Gradio server, headless 
 python -m pytest -m integration -q
 echo "==> evaluation regression gate"
 python -m eval --check --no-progress
+# conversations: no independent later turn hijacked, dependent turns as well as stand-alone
+python -m eval conversations --check --no-progress --no-baselines
 # answers on text nobody on this project wrote: the first 400 questions of the Zalo wiki QA
 # file end to end (thresholds "qa-zalo-400"), when the shared benchmarks sit beside the clone
 ZALO=../shared/benchmarks/zalo-wikiqa-2019/train.json
