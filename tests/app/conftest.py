@@ -154,9 +154,7 @@ class TwoSourceAnswerer(Answerer):
 
     name = "two-sources"
 
-    def stream(
-        self, question: str, passages: Sequence[Passage], *, history: Sequence[Turn] = ()
-    ) -> Iterator[AnswerEvent]:
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerEvent]:
         citations, parts = [], []
         for n, p in enumerate(passages[:2], start=1):
             body = p.text.split("\n\n")[-1]

@@ -134,9 +134,7 @@ def test_follow_up_and_clear_with_undo(page, running_app, monkeypatch):
     assert "7,5%" not in page.locator("#chatbot").inner_text()
     # clearing offers an undo that brings the conversation back
     page.click("#undo-clear")
-    page.wait_for_function(
-        "() => document.querySelector('#chatbot').innerText.includes('7,5%')"
-    )
+    page.wait_for_function("() => document.querySelector('#chatbot').innerText.includes('7,5%')")
     assert "Còn thu ngân sách năm 2023 thì sao?" in page.locator("#chatbot").inner_text()
     page.locator("#undo-clear").wait_for(state="hidden")
 
@@ -201,7 +199,9 @@ def test_upload_then_delete_in_the_documents_tab(page, running_app, tmp_path):
     page.get_by_role("tab", name="📁 Tài liệu").click()
     table = page.locator("#sources-table")
     # every column fits a 1366-px window: no header or cell is cut
-    page.wait_for_function("() => document.querySelector('#sources-table').innerText.includes('Có sẵn')")
+    page.wait_for_function(
+        "() => document.querySelector('#sources-table').innerText.includes('Có sẵn')"
+    )
     cut = page.evaluate(
         """() => [...document.querySelectorAll('#sources-table th, #sources-table td')]
             .filter(c => c.innerText.trim() && (c.getBoundingClientRect().right > window.innerWidth
