@@ -73,3 +73,32 @@ def test_a_missing_path_is_one_clear_line_and_exit_2(tmp_path, tiny_corpus, caps
     assert code == 2  # as the README says for a missing path
     assert err.startswith("error: ") and "khong_co" in err and len(err.strip().splitlines()) == 1
     assert not (data / "chroma").exists()  # nothing was ingested
+
+
+def test_chat_keeps_the_reading_and_shows_it_before_the_answer(
+    tmp_path, tiny_corpus, capsys, monkeypatch
+):
+    from assistant.cli import _print_answer
+    from assistant.types import Answer
+
+    _print_answer(Answer("160-162 triệu đồng [1]", understood_as="GRDP năm 2024 đạt bao nhiêu?"))
+    out = capsys.readouterr().out
+    assert out.index("Hiểu là: GRDP năm 2024 đạt bao nhiêu?") < out.index("160-162")
+    data = str(tmp_path / "kb")
+    _run(capsys, "ingest", str(tiny_corpus), "--data-dir", data, "--model", "fake", "-q")
+    seen = []
+    from assistant.core import Assistant
+
+    real_ask = Assistant.ask
+
+    def spy(self, question, history=None, **kw):
+        seen.append(list(history or []))
+        return real_ask(self, question, history, **kw)
+
+    monkeypatch.setattr(Assistant, "ask", spy)
+    lines = iter(["Thu ngân sách năm 2023 ước đạt bao nhiêu?", "Còn năm 2024 thì sao?", "exit"])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(lines))
+    assert _run(capsys, "chat", "--data-dir", data, "--model", "fake")[0] == 0
+    assert (
+        seen[1][0].question == "Thu ngân sách năm 2023 ước đạt bao nhiêu?"
+    )  # the turn as answered
