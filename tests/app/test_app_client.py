@@ -59,19 +59,20 @@ def test_ask_abstains_on_unknown_topic(client):
 def test_follow_up_passes_the_conversation(client, running_app, monkeypatch):
     first, _, _ = client.predict(QUESTION, [], 3, api_name="/ask")
     seen: list[tuple[str, list]] = []
-    bot = running_app.assistant
-    real = bot.search_query
+    from assistant.conversation import EvidenceCondenser
 
-    def spy(question, history=None):
+    real = EvidenceCondenser.read
+
+    def spy(self, question, history, try_reading=None):
         seen.append((question, list(history or [])))
-        return real(question, history)
+        return real(self, question, history, try_reading)
 
-    monkeypatch.setattr(bot, "search_query", spy)
+    monkeypatch.setattr(EvidenceCondenser, "read", spy)
     history = [{"question": QUESTION, "answer": first}]
     text, citations, abstained = client.predict(
         "Văn bản đó yêu cầu các cấp ủy làm gì?", history, 3, api_name="/ask"
     )
-    assert seen, "the follow-up did not reach retrieval"
+    assert seen, "the follow-up was not read with its conversation"
     question, turns = seen[-1]
     assert question == "Văn bản đó yêu cầu các cấp ủy làm gì?"
     assert [t.question for t in turns] == [QUESTION]

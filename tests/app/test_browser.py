@@ -110,14 +110,16 @@ def test_follow_up_and_clear_with_undo(page, running_app, monkeypatch):
     ask(page, "ha noi tang truong binh quan bao nhieu", answers_before=0)
     assert "7,5%" in page.locator("#chatbot").inner_text()
 
+    from assistant.conversation import EvidenceCondenser
+
     seen = []
-    real = running_app.assistant.search_query
+    real = EvidenceCondenser.read
 
-    def spy(question, history=None):
+    def spy(self, question, history, try_reading=None):
         seen.append((question, list(history or [])))
-        return real(question, history)
+        return real(self, question, history, try_reading)
 
-    monkeypatch.setattr(running_app.assistant, "search_query", spy)
+    monkeypatch.setattr(EvidenceCondenser, "read", spy)
     ask(page, "Còn thu ngân sách năm 2023 thì sao?", answers_before=1)
     chat = page.locator("#chatbot").inner_text()
     assert "Còn thu ngân sách năm 2023 thì sao?" in chat and "7,5%" in chat
