@@ -204,7 +204,12 @@ def _cmd_conversations(args: argparse.Namespace) -> int:
     conversations = load_conversations(path)
     if args.limit:
         conversations = conversations[: args.limit]
-    settings = eval_settings(None, EvalConfig(mode=args.mode, model=args.model))
+    if args.beside:
+        raise EvalError(
+            "--beside compares answer modes on the gold set and 'qa' sets, not 'conversations'"
+        )
+    config = EvalConfig(mode=args.mode, model=args.model, answer_mode=args.answer_mode)
+    settings = eval_settings(None, config)
     if args.sweep:
         rows = sweep_weights(conversations, settings, corpus=args.corpus)
         cols = list(rows[0])

@@ -636,7 +636,9 @@ def run_suite(
             bot, items, config, settings=bot.settings, ingest=report, progress=progress, judge=judge
         )
         if config.beside and not config.retrieval_only:
-            result.baselines = {f"answer mode '{bot.settings.answer.mode}'": side_by_side(result.metrics)}
+            result.baselines = {
+                f"answer mode '{bot.settings.answer.mode}'": side_by_side(result.metrics)
+            }
             for mode in config.beside:
                 other = evaluate(bot.with_answer_mode(mode), items, config, progress=progress)
                 result.baselines[f"answer mode '{mode}' (same index, same run)"] = side_by_side(
