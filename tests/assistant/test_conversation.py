@@ -204,3 +204,22 @@ def test_app_cli_and_api_histories_carry_the_reading():
 
     as_dict = [{"question": "năm 2024 thì sao?", "answer": "x", "understood_as": "GRDP 2024?"}]
     assert normalize_history(as_dict)[0].understood_as == "GRDP 2024?"
+
+
+def test_in_llm_mode_a_follow_up_costs_one_rewrite_call_and_reports_its_query(
+    tmp_path, tiny_corpus
+):
+    from assistant.answering.llm import LLMAnswerer
+
+    rewrite = "Thu ngân sách năm 2023 của Hà Nội ước đạt bao nhiêu?"
+    chat = CountingChat(responses=[rewrite, "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1]."])
+    settings = Settings(
+        data_dir=tmp_path / "kb", embedding={"model": "fake"}, answer={"mode": "llm"}
+    )
+    bot = Assistant(settings, answerer=LLMAnswerer(chat_model=chat))
+    bot.ingest([tiny_corpus])
+    answer = bot.ask(
+        "Còn thu ngân sách?", [Turn("Năm 2023 kinh tế Hà Nội tăng trưởng bao nhiêu?", "6,11% [1]")]
+    )
+    assert chat.calls == 1  # the rewrite (the answer itself is streamed)
+    assert answer.search_query == rewrite == answer.understood_as
