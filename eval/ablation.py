@@ -98,14 +98,8 @@ def _pid_match(pid: str, passage) -> bool:
     return Path(passage.source).stem == pid
 
 
-def build(
-    data_dir: Path, paths: Sequence[Path], chunk_size: int, overlap: int | None = None
-) -> Assistant:
-    chunking = (
-        {"chunk_size": chunk_size}
-        if overlap is None
-        else {"chunk_size": chunk_size, "chunk_overlap": overlap}
-    )
+def build(data_dir: Path, paths: Sequence[Path], chunk_size: int, overlap: int | None = None) -> Assistant:
+    chunking = {"chunk_size": chunk_size} if overlap is None else {"chunk_size": chunk_size, "chunk_overlap": overlap}
     bot = _cached(Settings(data_dir=data_dir, chunking=chunking))
     report = bot.ingest(paths)
     if report.failed:
@@ -169,10 +163,7 @@ def zalo_questions(bench) -> list[Question]:
 
 
 def run(
-    zalo_path: Path | None,
-    chunk_sizes: list[int],
-    limit: int | None,
-    overlaps: Sequence[int] = (1,),
+    zalo_path: Path | None, chunk_sizes: list[int], limit: int | None, overlaps: Sequence[int] = (1,)
 ) -> str:
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,14 +194,7 @@ def run(
         corpora = [("hanoi", build(tmp / "hanoi", [CORPUS], size), hq, _evidence_match)]
         if bench is not None:
             mixed = build(tmp / "mixed", [CORPUS, zdir], size)
-            corpora.append(
-                (
-                    "hanoi+zalo",
-                    mixed,
-                    [(q, g, "hanoi+zalo", h) for q, g, s, h in hq if s == "hanoi"],
-                    _evidence_match,
-                )
-            )
+            corpora.append(("hanoi+zalo", mixed, [(q, g, "hanoi+zalo", h) for q, g, s, h in hq if s == "hanoi"], _evidence_match))
             zbot = _cached(Settings(data_dir=tmp / "zalo", chunking={"chunk_size": 4000}))
             zbot.ingest([zdir])
             zbot.warm_up()
@@ -275,28 +259,17 @@ def _evaluate(bot: Assistant, questions, match) -> dict[str, dict[str, float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        prog="python -m eval.ablation",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = argparse.ArgumentParser(prog="python -m eval.ablation", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--zalo", type=Path, help="path of the Zalo benchmark train.json")
-    p.add_argument(
-        "--chunk-sizes", default="", help="comma-separated sizes to sweep, e.g. 400,600,800"
-    )
-    p.add_argument(
-        "--overlaps", default="", help="comma-separated overlaps (sentences) to sweep, e.g. 0,1,2"
-    )
+    p.add_argument("--chunk-sizes", default="", help="comma-separated sizes to sweep, e.g. 400,600,800")
+    p.add_argument("--overlaps", default="", help="comma-separated overlaps (sentences) to sweep, e.g. 0,1,2")
     p.add_argument("--limit", type=int, help="only the first N benchmark questions")
     p.add_argument("--out", type=Path, help="write the Markdown table here")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    sizes = [int(s) for s in args.chunk_sizes.split(",") if s.strip()] or [
-        Settings().chunking.chunk_size
-    ]
-    overlaps = [int(s) for s in args.overlaps.split(",") if s.strip()] or [
-        Settings().chunking.chunk_overlap
-    ]
+    sizes = [int(s) for s in args.chunk_sizes.split(",") if s.strip()] or [Settings().chunking.chunk_size]
+    overlaps = [int(s) for s in args.overlaps.split(",") if s.strip()] or [Settings().chunking.chunk_overlap]
     table = run(args.zalo, sizes, args.limit, overlaps)
     if args.out:
         args.out.write_text(table + "\n", encoding="utf-8")

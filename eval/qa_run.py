@@ -32,9 +32,7 @@ from eval.runner import EvalResult, git_commit, temporary_assistant
 from textvi import split_sentences, tokenize
 
 WITHHOLD_SHARE = 0.3
-_SKIP = frozenset(
-    "là của và có được những các cho với trong về theo đã thì mà để ở tại từ gì ai nào bao nhiêu".split()
-)
+_SKIP = frozenset("là của và có được những các cho với trong về theo đã thì mà để ở tại từ gì ai nào bao nhiêu".split())
 
 
 @dataclass
@@ -153,9 +151,7 @@ def qa_metrics(asked: Sequence[Asked]) -> dict[str, float | None]:
     cited = [[c.passage.text for c in a.answer.citations] for a in answered]
     return {
         "gold_in_answer": mean([float(gold_in(a.answer.text, a.question.answer)) for a in ans]),
-        "baseline_gold_in_answer": mean(
-            [float(gold_in(a.baseline, a.question.answer)) for a in ans]
-        ),
+        "baseline_gold_in_answer": mean([float(gold_in(a.baseline, a.question.answer)) for a in ans]),
         "false_abstentions": mean([float(a.answer.abstained) for a in ans]),
         "withheld_refused": mean([float(a.answer.abstained) for a in held]),
         "direct_shown": mean([float(bool(a.answer.direct_answer)) for a in ans]),
@@ -163,9 +159,7 @@ def qa_metrics(asked: Sequence[Asked]) -> dict[str, float | None]:
         "direct_exact": mean(
             [float(_norm(a.answer.direct_answer) == _norm(a.question.answer)) for a in shown]
         ),
-        "answer_chars": mean(
-            [float(len(m.strip_citation_markers(a.answer.text))) for a in answered]
-        ),
+        "answer_chars": mean([float(len(m.strip_citation_markers(a.answer.text))) for a in answered]),
         "gold_doc_in_context": mean([float(a.question.doc_id in a.doc_ids) for a in ans]),
         "ask_p50_ms": round(lat[len(lat) // 2], 1) if lat else None,
         "ask_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
@@ -246,10 +240,7 @@ def run_qa(
         "limit": limit,
         "duration_s": round(time.time() - started, 2),
         "git_commit": git_commit(),
-        "settings": {
-            "answer_mode": settings.answer.mode,
-            "chunk_size": settings.chunking.chunk_size,
-        },
+        "settings": {"answer_mode": settings.answer.mode, "chunk_size": settings.chunking.chunk_size},
     }
     result.notes.append(
         "Withheld: the questions of a stable share of documents, asked again after those "
@@ -275,13 +266,8 @@ def _row(a: Asked) -> dict[str, Any]:
         "scores": {"key_phrase_accuracy": float(hit)} if not a.withheld else {},
         "first_relevant_rank": a.doc_ids.index(q.doc_id) + 1 if q.doc_id in a.doc_ids else None,
         "retrieved": [
-            {
-                "rank": r,
-                "title": p.title,
-                "file": Path(p.source).name,
-                "relevant": d == q.doc_id,
-                "text": p.text[:200],
-            }
+            {"rank": r, "title": p.title, "file": Path(p.source).name,
+             "relevant": d == q.doc_id, "text": p.text[:200]}
             for r, (p, d) in enumerate(zip(a.passages, a.doc_ids, strict=True), 1)
         ],  # fmt: skip
         "error": a.error,

@@ -70,9 +70,7 @@ class QASet:
         for d in self.documents:
             name = f"{d.doc_id}.md"
             title = d.title.replace('"', "'").replace("\n", " ")[:200]
-            (folder / name).write_text(
-                f'---\ntitle: "{title}"\n---\n\n{d.text}\n', encoding="utf-8"
-            )
+            (folder / name).write_text(f'---\ntitle: "{title}"\n---\n\n{d.text}\n', encoding="utf-8")
             names[name] = d.doc_id
         return names
 

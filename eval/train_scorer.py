@@ -66,17 +66,13 @@ def _out(text: str = "") -> None:
 
 
 # ------------------------------------------------------------------ data
-def collected(
-    qaset: QASet, path: str, cache: Path, limit: int | None, withhold: float
-) -> list[Asked]:
+def collected(qaset: QASet, path: str, cache: Path, limit: int | None, withhold: float) -> list[Asked]:
     key = hashlib.sha256(f"{Path(path).resolve()}|{limit}|{withhold}|v1".encode()).hexdigest()[:12]
     file = cache / f"{qaset.name}-{key}.pkl"
     if file.exists():
         return pickle.loads(file.read_bytes())
     settings = Settings(retrieval={"rerank": "none"})
-    asked = collect(
-        qaset, settings, withhold=withhold, limit=limit, ask=False, rerank=False, progress=True
-    )
+    asked = collect(qaset, settings, withhold=withhold, limit=limit, ask=False, rerank=False, progress=True)
     cache.mkdir(parents=True, exist_ok=True)
     file.write_bytes(pickle.dumps(asked))
     return asked
@@ -89,9 +85,7 @@ def _holds(sentence: str, gold: str) -> bool:
     return g in s or (len(s.split()) >= 6 and s in g)
 
 
-def examples(
-    asked: Sequence[Asked], *, folded_copies: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+def examples(asked: Sequence[Asked], *, folded_copies: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Candidate feature rows and labels (1: the sentence holds the gold answer)."""
     rows, labels = [], []
     for a in asked:
@@ -103,9 +97,7 @@ def examples(
             for c, row in zip(ctx.candidates, ctx.matrix(), strict=True):
                 gold_doc = a.doc_ids[c.passage_index] == a.question.doc_id
                 rows.append(row)
-                labels.append(
-                    int(gold_doc and not a.withheld and _holds(c.text, a.question.answer))
-                )
+                labels.append(int(gold_doc and not a.withheld and _holds(c.text, a.question.answer)))
     return np.asarray(rows, dtype=float), np.asarray(labels, dtype=int)
 
 
@@ -120,9 +112,7 @@ def _fit_weights(
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     lr = LogisticRegression(C=1.0, max_iter=3000, class_weight=class_weight)
     lr.fit((x - scaler.mean_) / scale, y)
-    return LogisticWeights(
-        tuple(features), scaler.mean_, scale, lr.coef_[0], float(lr.intercept_[0])
-    )
+    return LogisticWeights(tuple(features), scaler.mean_, scale, lr.coef_[0], float(lr.intercept_[0]))
 
 
 def fit(x: np.ndarray, y: np.ndarray, meta: dict) -> EvidenceModel:
@@ -158,9 +148,7 @@ def span_examples(model: EvidenceModel, asked: Sequence[Asked]) -> tuple[np.ndar
         for (s, e, _), r in zip(spans, span_features(ev.context, best, spans), strict=True):
             rows.append([r[f] for f in SPAN_FEATURES])
             labels.append(int(span_f1(best.candidate.text[s:e], a.question.answer) >= 0.5))
-    return np.asarray(rows, dtype=float).reshape(-1, len(SPAN_FEATURES)), np.asarray(
-        labels, dtype=int
-    )
+    return np.asarray(rows, dtype=float).reshape(-1, len(SPAN_FEATURES)), np.asarray(labels, dtype=int)
 
 
 def fit_spans(model: EvidenceModel, asked: Sequence[Asked]) -> EvidenceModel:
@@ -226,9 +214,7 @@ def outcomes(model: EvidenceModel, asked: Sequence[Asked]) -> list[Outcome]:
                 gold_in={r: gold_in(x.text, a.question.answer) for r, x in answers.items()},
                 chars={r: len(m.strip_citation_markers(x.text)) for r, x in answers.items()},
                 direct=first.direct_answer,
-                direct_f1=span_f1(first.direct_answer, a.question.answer)
-                if first.direct_answer
-                else 0.0,
+                direct_f1=span_f1(first.direct_answer, a.question.answer) if first.direct_answer else 0.0,
                 span_probability=found[1] if found else 0.0,
                 baseline_in=gold_in(a.baseline, a.question.answer),
             )
@@ -236,7 +222,9 @@ def outcomes(model: EvidenceModel, asked: Sequence[Asked]) -> list[Outcome]:
     return out
 
 
-def choose(model: EvidenceModel, outs: Sequence[Outcome], budget: float = 0.06) -> EvidenceModel:
+def choose(
+    model: EvidenceModel, outs: Sequence[Outcome], budget: float = 0.06
+) -> EvidenceModel:
     ans = [o for o in outs if not o.withheld]
     # the highest threshold that refuses at most ``budget`` of the answerable questions:
     # the false-abstention budget comes first, and within it as many withheld questions as
@@ -258,12 +246,7 @@ def choose(model: EvidenceModel, outs: Sequence[Outcome], budget: float = 0.06) 
             span_t = t
             break
     return EvidenceModel(
-        **{
-            **model.__dict__,
-            "abstain_threshold": best_t,
-            "extra_sentence_ratio": ratio,
-            "span_threshold": span_t,
-        }
+        **{**model.__dict__, "abstain_threshold": best_t, "extra_sentence_ratio": ratio, "span_threshold": span_t}
     )
 
 
@@ -290,16 +273,10 @@ def measure(model: EvidenceModel, outs: Sequence[Outcome]) -> dict[str, float]:
 
 # ------------------------------------------------------------------ command
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        prog="python -m eval.train_scorer", description=__doc__.split("\n\n")[0]
-    )
-    p.add_argument(
-        "--set", action="append", required=True, help="a SQuAD file or ALQAC folder (repeat)"
-    )
+    p = argparse.ArgumentParser(prog="python -m eval.train_scorer", description=__doc__.split("\n\n")[0])
+    p.add_argument("--set", action="append", required=True, help="a SQuAD file or ALQAC folder (repeat)")
     p.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="where the model file goes")
-    p.add_argument(
-        "--cache", type=Path, default=Path(".cache/train-scorer"), help="retrieval cache"
-    )
+    p.add_argument("--cache", type=Path, default=Path(".cache/train-scorer"), help="retrieval cache")
     p.add_argument("--limit", type=int, help="only the first N questions of each set")
     p.add_argument("--withhold", type=float, default=0.3, help="share of documents withheld")
     p.add_argument("--no-write", action="store_true", help="report only; keep the model file")
@@ -334,9 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         trained = [a for n in train for a in sets[n]]
         model = fit_answerability(fit_spans(fit(x, y, {}), trained), trained)
         model = choose(
-            model,
-            [o for n in train for o in outcomes(model, sets[n])],
-            args.false_abstention_budget,
+            model, [o for n in train for o in outcomes(model, sets[n])], args.false_abstention_budget
         )
         row = measure(model, outcomes(model, sets[held_out]))
         table.append({"measured_on": held_out, "trained_on": "+".join(train), **row})
@@ -376,9 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _write(model: EvidenceModel, path: Path) -> None:
     import json
 
-    path.write_text(
-        json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

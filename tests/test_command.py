@@ -21,7 +21,6 @@ def test_the_command_adds_serve_and_eval_to_the_core_commands(capsys):
     assert "{ingest,search,sources,delete,ask,chat,serve,eval}" in full
     assert "{ingest,search,sources,delete,ask,chat}" in core
 
-
 def test_serve_options_reach_the_app(monkeypatch):
     import app
 

@@ -67,9 +67,7 @@ def violations(layers: dict[str, tuple[int, str]] = LAYERS) -> list[str]:
                 other_rank, other_group = layers[top]
                 if other_group != group and other_rank >= rank:
                     where = file.relative_to(REPO)
-                    bad.append(
-                        f"{where}:{line} imports {module} ({other_group} is not below {group})"
-                    )
+                    bad.append(f"{where}:{line} imports {module} ({other_group} is not below {group})")
     return bad
 
 

@@ -379,10 +379,7 @@ def restore_diacritics(
         cur: dict[str, tuple[float, list[str]]] = {}
         for f, s in column:
             best_score, best_path = max(
-                (
-                    (ps + s + 2.0 * math.log1p(bigrams.get((pf, f), 0)), path)
-                    for pf, (ps, path) in prev.items()
-                ),
+                ((ps + s + 2.0 * math.log1p(bigrams.get((pf, f), 0)), path) for pf, (ps, path) in prev.items()),
                 key=lambda x: x[0],
             )
             cur[f] = (best_score, [*best_path, f])
@@ -395,9 +392,7 @@ def restore_diacritics(
 # a year (1900-2099), alone, closing a date ("24/11/2023") or opening a range
 # ("2021-2025", "2024 – 2026"); not inside a longer number or code ("1.2023,5",
 # "20245", "2023A")
-_PERIOD_RE = re.compile(
-    r"(?<![\w.,])((?:19|20)\d{2})(?:\s?[-–]\s?((?:19|20)\d{2}))?(?![.,]\d)(?!\w)"
-)
+_PERIOD_RE = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?:\s?[-–]\s?((?:19|20)\d{2}))?(?![.,]\d)(?!\w)")
 
 
 def periods(text: str) -> list[tuple[int, str]]:
@@ -538,7 +533,7 @@ def name_runs(text: str) -> list[tuple[int, int]]:
     out = []
     for s, e in capitalised_runs(text):
         run = text[s:e]
-        first = s == 0 or text[:s].rstrip()[-1:] in '.!?:;\n"“('
+        first = s == 0 or text[:s].rstrip()[-1:] in ".!?:;\n\"“("
         if first and " " not in run:
             if is_vietnamese_syllable(run) and not any(ch.isupper() for ch in run[1:]):
                 continue

@@ -74,9 +74,9 @@ class PasswordCheck:
             if len(recent) >= self.max_failures:
                 log.warning("login refused for %r: too many wrong passwords, wait", username)
                 return False
-        ok = hmac.compare_digest(
-            str(username).encode(), self._username.encode()
-        ) & hmac.compare_digest(str(password).encode(), self._password.encode())
+        ok = hmac.compare_digest(str(username).encode(), self._username.encode()) & hmac.compare_digest(
+            str(password).encode(), self._password.encode()
+        )
         if not ok:
             with self._lock:
                 self._failures.setdefault(username, []).append(now)

@@ -82,9 +82,7 @@ def reconcile_uploads(assistant: Assistant, uploads_dir: Path) -> list[str]:
     unlisted = [
         p
         for p in sorted(uploads_dir.iterdir())
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and str(p.resolve()) not in manifest
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and str(p.resolve()) not in manifest
     ]
     if unlisted:
         report = assistant.ingest(unlisted)

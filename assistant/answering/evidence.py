@@ -185,3 +185,4 @@ class EvidenceScorer:
             feats = question_features(ranked, len(ctx.question.terms))
             answerable = float(self.model.answerability.probabilities([feats])[0])
         return Evidence(ctx, ranked, answerable)
+

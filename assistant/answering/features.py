@@ -62,7 +62,9 @@ class EvidenceContext:
 
     @cached_property
     def passage_tokens(self) -> list[frozenset[str]]:
-        return [frozenset(self.form(tokenize(p.text + " " + p.title))) for p in self.passages]
+        return [
+            frozenset(self.form(tokenize(p.text + " " + p.title))) for p in self.passages
+        ]
 
     @cached_property
     def title_tokens(self) -> list[frozenset[str]]:

@@ -17,9 +17,7 @@ import re
 
 from textvi import name_runs
 
-_MONTHS = (
-    r"(?:tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười(?: một| hai)?))"
-)
+_MONTHS = r"(?:tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười(?: một| hai)?))"
 _DATE_RE = re.compile(
     r"(?<!\w)(?:"
     r"(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"  # 20/11/2017
@@ -47,7 +45,9 @@ _NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 #: words that open a place name after them
-_PLACE_LEAD_RE = re.compile(r"(?<!\w)(?:tại|ở|từ|đến|thuộc|gần|phía)\s+(?=\S)", re.IGNORECASE)
+_PLACE_LEAD_RE = re.compile(
+    r"(?<!\w)(?:tại|ở|từ|đến|thuộc|gần|phía)\s+(?=\S)", re.IGNORECASE
+)
 
 
 def date_spans(text: str) -> list[tuple[int, int]]:

@@ -36,10 +36,7 @@ def test_half_a_login_is_an_error_not_an_open_app(app, missing):
 
 
 def test_a_whole_login_or_none():
-    assert login_credentials(AppSettings(username="bientap", password="mat-khau")) == (
-        "bientap",
-        "mat-khau",
-    )
+    assert login_credentials(AppSettings(username="bientap", password="mat-khau")) == ("bientap", "mat-khau")
     assert login_credentials(AppSettings()) is None
 
 

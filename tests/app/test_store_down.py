@@ -62,9 +62,7 @@ def test_the_api_says_the_store_is_down(app_without_store, args, api_name):
 def test_the_chat_says_the_store_is_down(app_without_store):
     demo = app_without_store[1]
     respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
-    *_, (messages, _, turns, _) = respond(
-        "Hà Nội tăng trưởng bao nhiêu?", [], 3, chat_app.MODE_EXTRACTIVE
-    )
+    *_, (messages, _, turns, _) = respond("Hà Nội tăng trưởng bao nhiêu?", [], 3, chat_app.MODE_EXTRACTIVE)
     assert turns[-1]["error"]
     assert STORE_DOWN in messages[-1]["content"]
     assert chat_app.UNEXPECTED_ERROR not in messages[-1]["content"]
@@ -72,8 +70,6 @@ def test_the_chat_says_the_store_is_down(app_without_store):
 
 def test_the_documents_tab_loads_empty_instead_of_error_badges(app_without_store):
     demo = app_without_store[1]
-    view = next(
-        f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "documents_view"
-    )
+    view = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "documents_view")
     table, _ = view()
     assert table["data"] == []

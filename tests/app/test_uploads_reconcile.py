@@ -34,9 +34,7 @@ def test_a_killed_upload_is_reconciled_on_start(tmp_path):
     bot = Assistant(settings)
     assert {s.file_name for s in bot.sources()} == {"ban_tin.txt", "moi.txt"}
     live = bot.components.store.manifest()[str((uploads / "ban_tin.txt").resolve())]["doc_hash"]
-    assert (
-        live == load_article(uploads / "ban_tin.txt").metadata["doc_hash"]
-    )  # file and index agree
+    assert live == load_article(uploads / "ban_tin.txt").metadata["doc_hash"]  # file and index agree
     assert len(done) == 3  # each step is said (and logged)
     assert reconcile_uploads(Assistant(settings), uploads) == []  # nothing left to do
 

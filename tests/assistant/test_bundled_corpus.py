@@ -73,16 +73,11 @@ def test_reingest_is_unchanged_and_edit_replaces_one_article(bot, settings, corp
     assert bot.components.store.count() == count
 
     target = corpus / "002_6cec925b734f27ee.txt"
-    others_before = {
-        c.id for c in bot.components.store.get() if not c.metadata["source"].endswith(target.name)
-    }
+    others_before = {c.id for c in bot.components.store.get() if not c.metadata["source"].endswith(target.name)}
     target.write_text(
-        target.read_text(encoding="utf-8").replace("Chiều 12/4", "Chiều ngày 12/4"),
-        encoding="utf-8",
+        target.read_text(encoding="utf-8").replace("Chiều 12/4", "Chiều ngày 12/4"), encoding="utf-8"
     )
     report = Assistant(settings).ingest([corpus])
     assert [Path(s).name for s in report.updated] == [target.name] and len(report.unchanged) == 4
-    others_after = {
-        c.id for c in bot.components.store.get() if not c.metadata["source"].endswith(target.name)
-    }
+    others_after = {c.id for c in bot.components.store.get() if not c.metadata["source"].endswith(target.name)}
     assert others_before == others_after

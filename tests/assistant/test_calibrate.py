@@ -7,9 +7,7 @@ from assistant.answering.calibrate import CalibrationRow, choose_threshold
 
 def _rows(answerable: list[float], unanswerable: list[float]) -> list[CalibrationRow]:
     rows = [CalibrationRow(f"a{i}", "x", True, c, True, 1, 1) for i, c in enumerate(answerable)]
-    rows += [
-        CalibrationRow(f"u{i}", "x", False, c, False, 1, 0) for i, c in enumerate(unanswerable)
-    ]
+    rows += [CalibrationRow(f"u{i}", "x", False, c, False, 1, 0) for i, c in enumerate(unanswerable)]
     return rows
 
 

@@ -30,11 +30,7 @@ def test_construction_is_light(settings):
 
 def test_ingest_retrieve_roundtrip(bot, tiny_corpus):
     report = bot.ingest([tiny_corpus])
-    assert sorted(Path(s).name for s in report.added) == [
-        "giao_thong.txt",
-        "kinh_te.txt",
-        "quy_hoach.txt",
-    ]
+    assert sorted(Path(s).name for s in report.added) == ["giao_thong.txt", "kinh_te.txt", "quy_hoach.txt"]
     assert report.chunks_added >= 3 and not report.failed
     passages = bot.retrieve("Hà Nội cần tháo gỡ những điểm nghẽn nào?", k=2)
     assert Path(passages[0].source).name == "giao_thong.txt"
@@ -65,17 +61,13 @@ def test_editing_one_article_replaces_only_its_chunks(bot, tiny_corpus):
     store = bot.components.store
     before = {c.id: c.metadata["source"] for c in store.get()}
     f = tiny_corpus / "kinh_te.txt"
-    f.write_text(
-        f.read_text(encoding="utf-8") + "\nNăm 2024 tăng trưởng đạt 6,52%.\n", encoding="utf-8"
-    )
+    f.write_text(f.read_text(encoding="utf-8") + "\nNăm 2024 tăng trưởng đạt 6,52%.\n", encoding="utf-8")
     report = bot.ingest([tiny_corpus])
     assert [Path(s).name for s in report.updated] == ["kinh_te.txt"]
     assert len(report.unchanged) == 2
     after = {c.id: c.metadata["source"] for c in store.get()}
     changed = str(f.resolve())
-    assert {i for i, s in before.items() if s != changed} == {
-        i for i, s in after.items() if s != changed
-    }
+    assert {i for i, s in before.items() if s != changed} == {i for i, s in after.items() if s != changed}
     assert not ({i for i, s in before.items() if s == changed} & set(after))
     assert "6,52%" in bot.retrieve("năm 2024 tăng trưởng bao nhiêu", k=1)[0].text
 

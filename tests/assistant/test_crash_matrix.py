@@ -71,8 +71,7 @@ def _corpus(root: Path, n: int = 24) -> Path:
     d.mkdir()
     for i in range(n):
         paras = [f"Bài {i}: Hà Nội triển khai nhiệm vụ số {i}."] + [
-            f"Đoạn {j} của bài {i} nói về quy hoạch, giao thông và phân cấp số {i * 100 + j}."
-            for j in range(8)
+            f"Đoạn {j} của bài {i} nói về quy hoạch, giao thông và phân cấp số {i * 100 + j}." for j in range(8)
         ]
         (d / f"bai_{i:02d}.txt").write_text("\n\n".join(paras), encoding="utf-8")
     return d
@@ -181,6 +180,4 @@ def test_sigkill_midway_then_again_ends_as_a_clean_run(tmp_path, action, again):
     _run(crashed, corpus, again)
     assert _state(crashed) == expected
     if action == "upload":
-        assert sorted(p.name for p in (crashed / "uploads").iterdir()) == sorted(
-            p.name for p in corpus.iterdir()
-        )
+        assert sorted(p.name for p in (crashed / "uploads").iterdir()) == sorted(p.name for p in corpus.iterdir())

@@ -35,11 +35,7 @@ def _p(cid: str, text: str, score: float = 1.0, title: str = "") -> Passage:
     return Passage(text=text, source=f"{cid}.txt", title=title or cid, score=score, chunk_id=cid)
 
 
-PASSAGES = [
-    _p("oracle", ORACLE, 2.0, "Oracle"),
-    _p("nba", NBA, 1.5, "NBA"),
-    _p("weather", WEATHER, 0.5),
-]
+PASSAGES = [_p("oracle", ORACLE, 2.0, "Oracle"), _p("nba", NBA, 1.5, "NBA"), _p("weather", WEATHER, 0.5)]
 QUESTIONS = [
     "Oracle được thành lập năm nào?",
     "Ai đã thành lập Oracle?",
@@ -104,16 +100,10 @@ def test_no_passages_means_a_refusal():
 def test_settings_choose_the_threshold_and_the_model(tmp_path):
     bot = EvidenceAnswerer.from_settings(AnswerSettings())
     assert bot.abstain_threshold == EvidenceModel.load(DEFAULT_MODEL).abstain_threshold
-    assert (
-        EvidenceAnswerer.from_settings(AnswerSettings(evidence_threshold=0.9)).abstain_threshold
-        == 0.9
-    )
+    assert EvidenceAnswerer.from_settings(AnswerSettings(evidence_threshold=0.9)).abstain_threshold == 0.9
     path = tmp_path / "m.json"
     path.write_text(json.dumps(_model(abstain_threshold=0.123).to_json()), encoding="utf-8")
-    assert (
-        EvidenceAnswerer.from_settings(AnswerSettings(evidence_model=path)).abstain_threshold
-        == 0.123
-    )
+    assert EvidenceAnswerer.from_settings(AnswerSettings(evidence_model=path)).abstain_threshold == 0.123
     with pytest.raises(ValueError):
         EvidenceAnswerer(abstain_threshold=1.5)
 
@@ -161,9 +151,7 @@ def test_the_answers_confidence_is_the_answerability_models_when_there_is_one():
     ev = EvidenceScorer(model).score(QUESTIONS[0], PASSAGES)
     expected = 1 / (1 + np.exp(-(5.0 * ev.ranked[0].probability - 2.5)))
     assert ev.confidence == pytest.approx(expected)
-    answer = EvidenceAnswerer(EvidenceScorer(model), abstain_threshold=0.0).answer(
-        QUESTIONS[0], PASSAGES
-    )
+    answer = EvidenceAnswerer(EvidenceScorer(model), abstain_threshold=0.0).answer(QUESTIONS[0], PASSAGES)
     assert answer.confidence == pytest.approx(expected)
     refused = EvidenceAnswerer(EvidenceScorer(model), abstain_threshold=min(expected + 0.01, 1.0))
     assert refused.answer(QUESTIONS[0], PASSAGES).abstained

@@ -111,9 +111,7 @@ def passages() -> list[Passage]:
 
 
 def test_real_model_streams_a_checked_cited_answer(llm, passages):
-    events = list(
-        llm.stream("Năm 2023 thu ngân sách trên địa bàn Hà Nội ước đạt bao nhiêu?", passages)
-    )
+    events = list(llm.stream("Năm 2023 thu ngân sách trên địa bàn Hà Nội ước đạt bao nhiêu?", passages))
     answer = events[-1].answer
     assert answer is not None and sum(bool(e.delta) for e in events) > 1  # streamed
     assert "400,421" in answer.text and not answer.abstained and answer.grounded

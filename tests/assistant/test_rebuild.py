@@ -20,9 +20,7 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_rebuild_is_the_way_out_of_a_model_mismatch(tmp_path, tiny_corpus, capsys):
     data = str(tmp_path / "kb")
-    code, _, _ = _run(
-        capsys, "ingest", str(tiny_corpus), "--data-dir", data, "--model", "fake:64", "-q"
-    )
+    code, _, _ = _run(capsys, "ingest", str(tiny_corpus), "--data-dir", data, "--model", "fake:64", "-q")
     assert code == 0
     code, _, err = _run(capsys, "sources", "--data-dir", data, "--model", "fake")
     assert code == 2 and "--rebuild" in err  # the mismatch names the way out ...
@@ -34,11 +32,7 @@ def test_rebuild_is_the_way_out_of_a_model_mismatch(tmp_path, tiny_corpus, capsy
     assert "updated 0" in out and "removed 0" in out
 
     bot = Assistant(Settings(data_dir=data, embedding={"model": "fake"}))
-    assert sorted(s.file_name for s in bot.sources()) == [
-        "giao_thong.txt",
-        "kinh_te.txt",
-        "quy_hoach.txt",
-    ]
+    assert sorted(s.file_name for s in bot.sources()) == ["giao_thong.txt", "kinh_te.txt", "quy_hoach.txt"]
     assert bot.components.store.embedding_model == "fake-hashing-256"
     assert Path(bot.retrieve("điểm nghẽn giao thông", k=1)[0].source).name == "giao_thong.txt"
 
@@ -50,9 +44,7 @@ def settings(tmp_path) -> Settings:
 
 def _article(path: Path, title: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"{title}\n\nBài viết về {title.lower()} của Thủ đô Hà Nội năm 2024.\n", encoding="utf-8"
-    )
+    path.write_text(f"{title}\n\nBài viết về {title.lower()} của Thủ đô Hà Nội năm 2024.\n", encoding="utf-8")
     return path
 
 
@@ -69,14 +61,7 @@ def test_rebuild_rereads_every_indexed_file_plus_the_paths_given(settings, tiny_
     report = Assistant(settings).ingest([new], rebuild=True)
 
     names = sorted(Path(s).name for s in report.added)
-    assert names == [
-        "giao_thong.txt",
-        "kinh_te.txt",
-        "moi.txt",
-        "quy_hoach.txt",
-        "rieng.txt",
-        "tai_len.txt",
-    ]
+    assert names == ["giao_thong.txt", "kinh_te.txt", "moi.txt", "quy_hoach.txt", "rieng.txt", "tai_len.txt"]
     assert report.removed == [str(doomed.resolve())]  # reported, not silently dropped
     assert not report.failed
     bot = Assistant(settings)

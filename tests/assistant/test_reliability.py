@@ -47,10 +47,7 @@ def _many_articles(root: Path, n: int = 30) -> Path:
     for i in range(n):
         paras = [
             f"Bài {i}: Hà Nội triển khai nhiệm vụ số {i}.",
-            *(
-                f"Đoạn {j} của bài {i} nói về quy hoạch, giao thông và phân cấp quản lý số {i * 100 + j}."
-                for j in range(8)
-            ),
+            *(f"Đoạn {j} của bài {i} nói về quy hoạch, giao thông và phân cấp quản lý số {i * 100 + j}." for j in range(8)),
         ]
         (d / f"bai_{i:02d}.txt").write_text("\n\n".join(paras), encoding="utf-8")
     return d
@@ -62,11 +59,7 @@ def _assert_consistent(bot: Assistant) -> None:
     chunks = store.get()
     ids = [c.id for c in chunks]
     assert len(ids) == len(set(ids))
-    live = [
-        c
-        for c in chunks
-        if manifest.get(c.metadata["source"], {}).get("doc_hash") == c.metadata["doc_hash"]
-    ]
+    live = [c for c in chunks if manifest.get(c.metadata["source"], {}).get("doc_hash") == c.metadata["doc_hash"]]
     per_source = Counter(c.metadata["source"] for c in live)
     for source, rec in manifest.items():
         assert per_source[source] == rec["chunks"], source
@@ -185,24 +178,13 @@ def test_bad_files_are_reported_and_nothing_stored_is_lost(tmp_path, tiny_corpus
         )
         assert all(report.failed.values())
     assert bot.components.store.count() >= before
-    assert (
-        len(
-            [
-                s
-                for s in bot.sources()
-                if s.file_name in {"giao_thong.txt", "kinh_te.txt", "quy_hoach.txt"}
-            ]
-        )
-        == 3
-    )
+    assert len([s for s in bot.sources() if s.file_name in {"giao_thong.txt", "kinh_te.txt", "quy_hoach.txt"}]) == 3
 
 
 @pytest.mark.parametrize(
     "question", ["河内的经济增长目标是多少？", "Какова цель экономического роста Ханоя?"]
 )
-def test_question_in_another_language_gets_an_answer_or_a_plain_not_found(
-    tmp_path, tiny_corpus, question
-):
+def test_question_in_another_language_gets_an_answer_or_a_plain_not_found(tmp_path, tiny_corpus, question):
     bot = Assistant(Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"}))
     bot.ingest([tiny_corpus])
     answer = bot.ask(question)

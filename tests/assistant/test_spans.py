@@ -27,12 +27,7 @@ def test_numbers_keep_their_unit():
 
 def test_dates_in_the_usual_forms():
     t = "Ngày 2 tháng 9 năm 1945, rồi 20/11/2017, tháng 5/2020 và thế kỷ XV."
-    assert _texts(t, date_spans(t)) == [
-        "Ngày 2 tháng 9 năm 1945",
-        "20/11/2017",
-        "tháng 5/2020",
-        "thế kỷ XV",
-    ]
+    assert _texts(t, date_spans(t)) == ["Ngày 2 tháng 9 năm 1945", "20/11/2017", "tháng 5/2020", "thế kỷ XV"]
 
 
 def test_a_year_is_a_date_not_a_number():

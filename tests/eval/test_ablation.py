@@ -10,10 +10,7 @@ from eval.ablation import _evaluate, build, variants
 
 def test_every_variant_is_valid_settings_and_one_of_them_is_the_default():
     base = Settings()
-    rows = [
-        v.settings(base)
-        for v in variants(base.retrieval.rerank_weight, base.retrieval.period_weight)
-    ]
+    rows = [v.settings(base) for v in variants(base.retrieval.rerank_weight, base.retrieval.period_weight)]
     assert len({v.name for v in variants()}) == len(rows)
     assert base.retrieval in [s.retrieval for s in rows]  # the "(default)" row
     assert all(s.data_dir == base.data_dir and s.embedding == base.embedding for s in rows)

@@ -135,13 +135,7 @@ def test_schema_and_types(row):
 
 @pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
 def test_text_is_nfc(row):
-    strings = [
-        row["question"],
-        row["answer"],
-        row["standalone"],
-        *row["key_phrases"],
-        *row["evidence"],
-    ]
+    strings = [row["question"], row["answer"], row["standalone"], *row["key_phrases"], *row["evidence"]]
     strings += [text for turn in row["history"] for text in turn.values()]
     assert all(text == nfc(text) for text in strings)
 

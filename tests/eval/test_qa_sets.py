@@ -24,11 +24,7 @@ OCEAN = (
 
 def _squad(tmp_path):
     def qa(qid, q, text, ctx):
-        return {
-            "id": qid,
-            "question": q,
-            "answers": [{"text": text, "answer_start": ctx.index(text)}],
-        }
+        return {"id": qid, "question": q, "answers": [{"text": text, "answer_start": ctx.index(text)}]}
 
     data = {"data": [
         {"title": "NBA", "paragraphs": [{"context": NBA, "qas": [
@@ -46,21 +42,9 @@ def _squad(tmp_path):
 def _alqac(tmp_path):
     folder = tmp_path / "alqac"
     folder.mkdir()
-    law = [
-        {
-            "id": "45/2019/QH14",
-            "articles": [
-                {
-                    "id": "14",
-                    "text": "Điều 14. Hình thức hợp đồng\n\nHợp đồng lao động được làm thành 02 bản.",
-                },
-                {
-                    "id": "25",
-                    "text": "Điều 25. Thời gian thử việc\n\nChỉ được thử việc một lần đối với một công việc.",
-                },
-            ],
-        }
-    ]
+    law = [{"id": "45/2019/QH14", "articles": [
+        {"id": "14", "text": "Điều 14. Hình thức hợp đồng\n\nHợp đồng lao động được làm thành 02 bản."},
+        {"id": "25", "text": "Điều 25. Thời gian thử việc\n\nChỉ được thử việc một lần đối với một công việc."}]}]
     qs = [{"id": "q-1", "text": "Hợp đồng lao động được làm thành mấy bản?", "answer": "02 bản",
            "relevant_articles": [{"law_id": "45/2019/QH14", "article_id": "14"}]}]  # fmt: skip
     (folder / "law.json").write_text(json.dumps(law, ensure_ascii=False), encoding="utf-8")
@@ -106,16 +90,11 @@ def test_end_to_end_run_asks_refuses_withheld_and_reports_the_baseline(tmp_path)
     s = load_qa_set(_squad(tmp_path))
     result = run_qa(s, Settings(embedding={"model": "fake"}), withhold=0.999)
     assert result.counts["answerable"] == 3 and result.counts["withheld"] == 3
-    for key in (
-        "gold_in_answer",
-        "baseline_gold_in_answer",
-        "false_abstentions",
-        "withheld_refused",
-    ):
+    for key in ("gold_in_answer", "baseline_gold_in_answer", "false_abstentions", "withheld_refused"):
         assert result.metrics[key] is not None
     # with every document withheld, nothing is left to answer from
     assert result.metrics["withheld_refused"] == 1.0
-    assert qa_metrics([])["gold_in_answer"] is None
+    assert qa_metrics([]) ["gold_in_answer"] is None
 
 
 def test_beside_answers_the_same_questions_with_another_mode(tmp_path):

@@ -11,9 +11,7 @@ from ingest.loaders import join_split_syllables
 from ingest.pipeline import load_article
 
 # what pypdf returns for one line of a page Debian's chromium printed (plain and layout mode)
-CHROMIUM_PLAIN = (
-    "Ki ể m th ử  ti ế ng Vi ệ t ở  Hà N ộ i\nHà N ộ i đ ặ t m ụ c tiêu tăng tr ưở ng 7,5%."
-)
+CHROMIUM_PLAIN = "Ki ể m th ử  ti ế ng Vi ệ t ở  Hà N ộ i\nHà N ộ i đ ặ t m ụ c tiêu tăng tr ưở ng 7,5%."
 CHROMIUM_LAYOUT = "Kiểm thử tiếng Việt ở Hà Nội\n\nHà Nội đặt mục tiêu tăng trưởng 7,5%."
 
 
@@ -54,9 +52,7 @@ def test_a_pdf_printed_by_chromium_reads_as_whole_syllables(tmp_path):
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     article = load_article(pdf)
-    assert (
-        article.metadata["title"] == "Kiểm thử phần mềm ở Hà Nội"
-    )  # not 'bai.html', not 'Ki ể m th ử'
+    assert article.metadata["title"] == "Kiểm thử phần mềm ở Hà Nội"  # not 'bai.html', not 'Ki ể m th ử'
     text = article.page_content
     assert "tăng trưởng kinh tế bình quân hàng năm từ 7,5% trở lên" in text
     assert "Nguyễn Thị Tuyến, Phó Bí thư Thường trực Thành ủy" in text

@@ -338,16 +338,8 @@ def test_sentences_empty():
         ("Năm 2023, kinh tế tăng 6,11%.", ["2023"], "2023"),
         ("Ngày 23 và 24/11/2023, Ban Chấp hành họp.", ["2023"], "2023"),  # a date's year
         # a range counts only when no single year is named
-        (
-            "kế hoạch 5 năm 2021-2025 và giai đoạn 2011 - 2020",
-            ["2021-2025", "2011-2020"],
-            "2011-2020",
-        ),
-        (
-            "năm 2024 là năm thứ tư thực hiện kế hoạch 5 năm 2021-2025",
-            ["2024", "2021-2025"],
-            "2024",
-        ),
+        ("kế hoạch 5 năm 2021-2025 và giai đoạn 2011 - 2020", ["2021-2025", "2011-2020"], "2011-2020"),
+        ("năm 2024 là năm thứ tư thực hiện kế hoạch 5 năm 2021-2025", ["2024", "2021-2025"], "2024"),
         ("đến năm 2045, tầm nhìn đến năm 2065", ["2045", "2065"], "2065"),
         ("tăng khoảng 6,5-7,0%, 160-162 triệu đồng, 2.500 doanh nghiệp, 20245 hồ sơ", [], ""),
         ("số 1999.5 và mã 2023A", [], ""),  # no year inside a longer number or code
@@ -373,10 +365,7 @@ def test_the_period_before_counts_over_a_range_but_not_over_a_year():
     ("text", "names"),
     [
         ("Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu", ["Đinh Tiến Dũng"]),
-        (
-            "đồng chí Trương Thị Mai, Ủy viên Bộ Chính trị, và ông Nguyễn Văn Phong",
-            ["Trương Thị Mai", "Nguyễn Văn Phong"],
-        ),
+        ("đồng chí Trương Thị Mai, Ủy viên Bộ Chính trị, và ông Nguyễn Văn Phong", ["Trương Thị Mai", "Nguyễn Văn Phong"]),
         # places and titles that start like a family name are not people
         ("Khu vực hồ Hoàn Kiếm và Hồ Gươm ở Hà Nội", []),
         ("Phó Bí thư Thường trực Thành ủy", []),

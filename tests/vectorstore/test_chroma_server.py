@@ -35,16 +35,7 @@ def _start_server(data: Path, port: int) -> subprocess.Popen:
     """``chroma run`` on loopback, once it accepts connections (log in data/server.log)."""
     log = open(data / "server.log", "a")  # noqa: SIM115 - the child process keeps it
     proc = subprocess.Popen(
-        [
-            _chroma_exe(),
-            "run",
-            "--path",
-            str(data / "db"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        [_chroma_exe(), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
