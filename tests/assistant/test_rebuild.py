@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import assistant.core as core
+import assistant.documents as documents
 from assistant import Assistant, Settings
 from assistant.cli import main
 
@@ -72,7 +73,7 @@ def test_rebuild_rereads_every_indexed_file_plus_the_paths_given(settings, tiny_
 
 def test_an_interrupted_rebuild_is_finished_by_the_next_ingest(settings, tiny_corpus, monkeypatch):
     Assistant(settings).ingest([tiny_corpus])
-    real = core.load_article
+    real = documents.load_article
     calls = []
 
     def dying_loader(path, **kwargs):
@@ -81,12 +82,12 @@ def test_an_interrupted_rebuild_is_finished_by_the_next_ingest(settings, tiny_co
             raise KeyboardInterrupt  # the user stops it, or the process dies, mid-way
         return real(path, **kwargs)
 
-    monkeypatch.setattr(core, "load_article", dying_loader)
+    monkeypatch.setattr(documents, "load_article", dying_loader)
     with pytest.raises(KeyboardInterrupt):
         Assistant(settings).ingest([], rebuild=True)
     pending = settings.data_dir / core.REBUILD_PENDING_FILE
     assert len(json.loads(pending.read_text(encoding="utf-8"))) == 3
-    monkeypatch.setattr(core, "load_article", real)
+    monkeypatch.setattr(documents, "load_article", real)
 
     report = Assistant(settings).ingest([])
     assert len(report.added) == 3 and not report.failed

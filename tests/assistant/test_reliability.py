@@ -196,18 +196,18 @@ def test_question_in_another_language_gets_an_answer_or_a_plain_not_found(tmp_pa
 
 
 def test_file_deleted_while_ingest_runs_is_reported(tmp_path, tiny_corpus, monkeypatch):
-    import assistant.core as core
+    import assistant.documents as documents
 
     bot = Assistant(Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"}))
     doomed = tiny_corpus / "quy_hoach.txt"
-    real = core.load_article
+    real = documents.load_article
 
     def deleting_loader(path, **kwargs):
         if Path(path).name == doomed.name:
             doomed.unlink()  # gone between discovery and reading
         return real(path, **kwargs)
 
-    monkeypatch.setattr(core, "load_article", deleting_loader)
+    monkeypatch.setattr(documents, "load_article", deleting_loader)
     report = bot.ingest([tiny_corpus])
     assert {Path(p).name for p in report.added} == {"giao_thong.txt", "kinh_te.txt"}
     assert [Path(p).name for p in report.failed] == ["quy_hoach.txt"]
@@ -217,7 +217,7 @@ def test_file_deleted_while_ingest_runs_is_reported(tmp_path, tiny_corpus, monke
 def test_a_second_ingest_waits_for_all_of_the_first_or_changes_nothing(tmp_path, monkeypatch):
     """The writer lock covers a whole ingest, not each batch: a second writer that
     gives up has written none of its files (and says nothing was changed)."""
-    import assistant.core as core
+    import assistant.documents as documents
     from vectorstore.errors import StoreLocked
 
     first_corpus = _many_articles(tmp_path, n=20)  # two write batches
@@ -228,7 +228,7 @@ def test_a_second_ingest_waits_for_all_of_the_first_or_changes_nothing(tmp_path,
             f"Bài khác {i}\n\nMột bài khác số {i} về đô thị xanh.", encoding="utf-8"
         )
     paused, resume = threading.Event(), threading.Event()
-    real = core.load_article
+    real = documents.load_article
 
     def pausing_loader(path, **kwargs):
         if Path(path).name == "bai_17.txt":  # after the first batch was written
@@ -236,7 +236,7 @@ def test_a_second_ingest_waits_for_all_of_the_first_or_changes_nothing(tmp_path,
             resume.wait(30)
         return real(path, **kwargs)
 
-    monkeypatch.setattr(core, "load_article", pausing_loader)
+    monkeypatch.setattr(documents, "load_article", pausing_loader)
     settings = Settings(data_dir=tmp_path / "kb", embedding={"model": "fake"})
     first = threading.Thread(target=lambda: Assistant(settings).ingest([first_corpus]))
     first.start()
