@@ -1,5 +1,10 @@
 """The public API: :class:`Assistant`.
 
+This module builds it (light construction, components on first use, views with another
+answerer or settings, warm-up); the document side (ingest, sources, delete) is in
+:mod:`assistant.documents`, the question side (retrieve, read, stream, ask) in
+:mod:`assistant.asking`, the checks on questions, ``k`` and history in :mod:`assistant.inputs`.
+
 Example:
     >>> from assistant import Assistant, Settings
     >>> bot = Assistant(Settings(data_dir="/tmp/kb"))           # doctest: +SKIP

@@ -151,9 +151,9 @@ def test_an_article_too_long_to_embed_in_reasonable_time_is_refused(tmp_path, ti
 
 
 def test_the_cli_bar_tells_progress_within_a_long_file(tmp_path, monkeypatch, capsys):
-    import vectorstore.index
+    import vectorstore.index_writes
 
-    monkeypatch.setattr(vectorstore.index, "EMBED_STEP", 2)
+    monkeypatch.setattr(vectorstore.index_writes, "EMBED_STEP", 2)
     folder = tmp_path / "mot_bai"
     folder.mkdir()
     (folder / "dai.txt").write_text(
