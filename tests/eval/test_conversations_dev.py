@@ -39,15 +39,22 @@ def _row(*later, first=None):
 
 
 def test_item_references_become_the_sets_questions_and_gold_answers():
-    dep = {"question": "ở công ty nào?", "kind": "dependent", "type": "ellipsis",
-           "standalone_id": "q-go-where", "answer_id": "q-go-where"}
+    dep = {
+        "question": "ở công ty nào?",
+        "kind": "dependent",
+        "type": "ellipsis",
+        "standalone_id": "q-go-where",
+        "answer_id": "q-go-where",
+    }
     ind = {"question_id": "q-mars", "answer_id": "q-mars", "kind": "independent",
            "type": "topic_switch"}  # fmt: skip
     (conv,) = resolve_conversations([_row(dep, ind)], QA)
     first, second, third = conv.turns
     assert first["question"] == "Go ra đời năm nào?" and first["key_phrases"] == ["2007"]
     assert second["question"] == "ở công ty nào?"  # a written question stays as written
-    assert second["standalone"] == "Go ra đời ở công ty nào?" and second["key_phrases"] == ["Google"]
+    assert second["standalone"] == "Go ra đời ở công ty nào?" and second["key_phrases"] == [
+        "Google"
+    ]
     assert third["question"] == "Sao Hỏa là hành tinh thứ mấy?" and conv.corpus == "dev"
     assert articles_used([conv], QA) == {"p0", "p1"}
 
