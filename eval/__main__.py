@@ -8,7 +8,7 @@ Usage::
     python -m eval zalo --path train.json [--ask] [--mode ...] [--model ...] [--limit N]
                    [--out DIR] [--check]
     python -m eval qa --path FILE_OR_FOLDER [--withhold 0.3] [--limit N] [--out DIR] [--check]
-    python -m eval conversations [--path FILE] [--sweep] [--out DIR] [--check]
+    python -m eval conversations [--path FILE] [--dev-path QA_FILE] [--sweep] [--out DIR] [--check]
     (any command: --answer-mode MODE, and --beside MODE to compare answer modes in one run)
     python -m eval --compare RUN_A RUN_B        (or: python -m eval compare RUN_A RUN_B)
 
@@ -174,9 +174,17 @@ def build_conversations_parser() -> argparse.ArgumentParser:
         "--path",
         type=Path,
         default=None,
-        help="conversation set (default: eval/datasets/conversations.jsonl)",
+        help="conversation set (default: eval/datasets/conversations.jsonl, or with --dev-path "
+        "eval/datasets/conversations-zalo.jsonl)",
     )
     p.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS, help="articles to index")
+    p.add_argument(
+        "--dev-path",
+        type=Path,
+        default=None,
+        help="a SQuAD-format QA file (e.g. the Zalo wiki QA train.json): index its articles and "
+        "play a set written over them, judged against the file's own gold answers",
+    )
     p.add_argument(
         "--no-baselines",
         action="store_true",
@@ -199,9 +207,19 @@ def _cmd_conversations(args: argparse.Namespace) -> int:
         run_conversations,
         sweep_weights,
     )
+    from eval.conversations_dev import (
+        DEFAULT_DEV_CONVERSATIONS,
+        articles_used,
+        indexed_articles,
+        load_dev_conversations,
+    )
 
-    path = args.path or DEFAULT_CONVERSATIONS
-    conversations = load_conversations(path)
+    if args.dev_path:
+        path = args.path or DEFAULT_DEV_CONVERSATIONS
+        conversations, qaset = load_dev_conversations(args.dev_path, path)
+    else:
+        path, qaset = args.path or DEFAULT_CONVERSATIONS, None
+        conversations = load_conversations(path)
     if args.limit:
         conversations = conversations[: args.limit]
     if args.beside:
@@ -210,20 +228,25 @@ def _cmd_conversations(args: argparse.Namespace) -> int:
         )
     config = EvalConfig(mode=args.mode, model=args.model, answer_mode=args.answer_mode)
     settings = eval_settings(None, config)
-    if args.sweep:
-        rows = sweep_weights(conversations, settings, corpus=args.corpus)
-        cols = list(rows[0])
-        _out("\t".join(cols))
-        for r in rows:
-            _out("\t".join("" if r[c] is None else f"{r[c]:.3f}" for c in cols))
-        return 0
-    result = run_conversations(
-        conversations,
-        settings,
-        corpus=args.corpus,
-        source=str(path),
-        baselines=not args.no_baselines,
-    )
+    with indexed_articles(qaset, args.corpus) as (corpus, name):
+        if args.sweep:
+            rows = sweep_weights(conversations, settings, corpus=corpus)
+            cols = list(rows[0])
+            _out("\t".join(cols))
+            for r in rows:
+                _out("\t".join("" if r[c] is None else f"{r[c]:.3f}" for c in cols))
+            return 0
+        result = run_conversations(
+            conversations,
+            settings,
+            corpus=corpus,
+            corpus_name=name,
+            source=str(path),
+            baselines=not args.no_baselines,
+        )
+    if qaset is not None:
+        result.config["dev_path"] = str(args.dev_path)
+        result.counts["articles"] = len(articles_used(conversations, qaset))
     return _finish(result, args)
 
 

@@ -205,15 +205,17 @@ def run_conversations(
     settings: Settings,
     *,
     corpus: str | os.PathLike[str] = BUNDLED_CORPUS,
+    corpus_name: str = "hanoi",
     source: str = "",
     baselines: bool = True,
 ) -> EvalResult:
     """Play every conversation with the configured condenser (and, with ``baselines``, with
-    the rules alone and always as asked)."""
-    bad = sorted({c.corpus for c in conversations} - {"hanoi"})
+    the rules alone and always as asked). Every conversation must be on ``corpus_name``."""
+    bad = sorted({c.corpus for c in conversations} - {corpus_name})
     if bad:
         raise EvalError(
-            f"conversations on corpus {bad}: only 'hanoi' (the bundled articles) is known"
+            f"conversations on corpus {bad}, but the articles indexed are '{corpus_name}'"
+            + (" (give the QA file with --dev-path)" if corpus_name == "hanoi" else "")
         )
     with temporary_assistant(settings, corpus) as (bot, _):
         fresh: dict[str, Any] = {}
