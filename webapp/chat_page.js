@@ -162,6 +162,13 @@ if (!window.__assistantChat) {
     }
     const delta = by ?? el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
     box.scrollTop += delta;
+    if (by !== undefined) return;
+    // a sticky head in the box (the phone drawer's "Nguồn / Đóng") covers its top rows
+    for (const head of box.querySelectorAll("#sources-head")) {
+      if (getComputedStyle(head).position !== "sticky") continue;
+      const under = head.getBoundingClientRect().bottom + 8 - el.getBoundingClientRect().top;
+      if (under > 0) box.scrollTop -= under;
+    }
   }
 
   // ------------------------------------------------------ the whole document

@@ -220,3 +220,25 @@ def test_on_a_phone_send_is_above_the_fold_and_sources_open_beside_the_answer(ph
     page.click("#sources-close")
     page.wait_for_timeout(400)
     assert not in_viewport(page, card)
+
+
+def test_on_a_phone_the_drawer_head_never_covers_the_cited_card(phone):
+    page = phone
+    ask(page, "Hà Nội tăng trưởng và thu ngân sách bao nhiêu?", answers_before=0)
+    for n in (2, 1):
+        chip(page, 0, n).click()
+        card = current_card(page)
+        card.wait_for()
+        page.wait_for_timeout(400)  # the drawer slides in
+        assert card.get_attribute("data-n") == str(n)
+        # the top line of the card (its number and title) is on screen, not under the
+        # drawer's sticky "Nguồn / Đóng" head
+        title = card.locator(".src-head").first
+        box = title.bounding_box()
+        covered = page.evaluate(
+            "([x, y]) => { const e = document.elementFromPoint(x, y);"
+            " return !e || !e.closest('.src-card.current'); }",
+            [box["x"] + 4, box["y"] + 2],
+        )
+        assert not covered, f"the drawer's head covers the title of source {n}"
+    screenshot(page, "chat-phone-drawer-head.png")
