@@ -723,8 +723,12 @@ def extract_pdf(data: bytes) -> LoadedFile:
         title = _squash(str((reader.metadata or {}).get("/Title", "") or ""))
     except Exception as e:
         log.debug("unreadable PDF metadata: %s", e)
-    if re.search(r"\.(docx?|pdf|odt|rtf|html?|txt|md)$|^Microsoft Word -|^untitled$", title, re.I):
-        title = ""  # a file name, not a title
+    if re.search(
+        r"\.(docx?|pdf|odt|rtf|html?|txt|md)$|^Microsoft Word -|^untitled$|^[a-z][a-z0-9+.-]*:(//|blank)",
+        title,
+        re.I,
+    ):
+        title = ""  # a file name or an address (a page printed to PDF by a browser), not a title
     return LoadedFile(text="\n\n".join(texts), kind="pdf", title=nfc(title))
 
 

@@ -330,3 +330,20 @@ def test_pdf_without_text_layer(tmp_path, make_pdf):
         IngestError, match=r"^no text found \(scanned PDF without a text layer\?\)$"
     ):
         load_file(write(tmp_path, "scan.pdf", make_pdf([[], []])))
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "about:blank",  # a page printed to PDF by a browser
+        "https://baomoi.com/ha-noi-thi-diem-c123.epi",
+        "file:///C:/Users/nv/Desktop/bao-cao.html",
+        "Microsoft Word - bao cao.docx",
+        "bao-cao-2025.pdf",
+    ],
+)
+def test_pdf_title_that_is_an_address_or_a_file_name_is_not_taken(tmp_path, make_pdf, junk):
+    data = make_pdf([["Báo cáo Veltrano năm 2025.", "Veltrano mở 14 chi nhánh mới."]], title=junk)
+    loaded = load_file(write(tmp_path, "a.pdf", data))
+    assert loaded.title == ""  # the document's own first line is its title then
+    assert "Veltrano mở 14 chi nhánh mới." in loaded.text
