@@ -160,7 +160,6 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                                 elem_id="question",
                                 lines=1,
                                 max_lines=4,
-                                max_length=2000,
                                 autofocus=True,
                                 scale=5,
                                 min_width=160,

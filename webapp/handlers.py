@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import StoreError
+from assistant.core import check_question
 from assistant.types import AssistantError
 from webapp.chat import (
     EMPTY_QUESTION,
@@ -85,6 +86,12 @@ class PageHandlers:
         turns = list(turns or [])
         if not question:
             gr.Warning(EMPTY_QUESTION)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        try:  # too long, no words: said at once, and the question stays in the box to mend
+            check_question(question)
+        except AssistantError as e:
+            gr.Warning(user_error_message(e))
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         k = int(k)

@@ -23,6 +23,7 @@ from browser_steps import (
 )
 from conftest import TwoSourceAnswerer, serve_app
 
+from assistant.core import MAX_QUESTION_CHARS
 from webapp.chat import EMPTY_QUESTION
 
 pytestmark = pytest.mark.integration
@@ -242,3 +243,16 @@ def test_on_a_phone_the_drawer_head_never_covers_the_cited_card(phone):
         )
         assert not covered, f"the drawer's head covers the title of source {n}"
     screenshot(page, "chat-phone-drawer-head.png")
+
+
+def test_a_pasted_question_over_the_limit_is_refused_whole_not_cut(desktop):
+    page = desktop
+    pasted = "Hà Nội tăng trưởng kinh tế năm 2023 bao nhiêu phần trăm? " * 50
+    assert len(pasted.strip()) > MAX_QUESTION_CHARS
+    page.fill("#question textarea", pasted)
+    page.click("#send")
+    page.get_by_text("Câu hỏi quá dài").first.wait_for()
+    page.wait_for_timeout(500)
+    assert page.locator("#chatbot .message-row").count() == 0  # not answered cut short
+    assert page.locator("#question textarea").input_value() == pasted  # kept, to be shortened
+    screenshot(page, "chat-question-too-long.png")
