@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import StoreError
-from assistant.core import check_question
+from assistant.inputs import check_question
 from assistant.types import AssistantError
 from webapp.chat import (
     EMPTY_QUESTION,

@@ -23,7 +23,7 @@ from browser_steps import (
 )
 from conftest import TwoSourceAnswerer, serve_app
 
-from assistant.core import MAX_QUESTION_CHARS
+from assistant.inputs import MAX_QUESTION_CHARS
 from webapp.chat import EMPTY_QUESTION
 
 pytestmark = pytest.mark.integration
