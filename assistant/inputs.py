@@ -108,7 +108,7 @@ def normalize_history(
     max_turns: int = DEFAULT_HISTORY_TURNS,
     max_chars: int = DEFAULT_HISTORY_TURN_CHARS,
 ) -> list[Turn]:
-    """Accept Turns, {"question","answer"[,"understood_as"]} dicts, or (question, answer) pairs.
+    """Accept Turns, {"question","answer"[,"understood_as","search_query"]} dicts, or pairs.
 
     Keeps the last ``max_turns`` turns with a question, each question and
     answer cut to ``max_chars`` characters: a follow-up needs the recent
@@ -116,7 +116,7 @@ def normalize_history(
     Anything else raises ``AssistantError`` with a clear message.
 
     >>> normalize_history([("Ai ký?", "Bà Tuyến"), {"question": "Khi nào?"}])
-    [Turn(question='Ai ký?', answer='Bà Tuyến', understood_as=''), Turn(question='Khi nào?', answer='', understood_as='')]
+    [Turn(question='Ai ký?', answer='Bà Tuyến', understood_as='', search_query=''), Turn(question='Khi nào?', answer='', understood_as='', search_query='')]
     """
     if history is None:
         return []
@@ -126,12 +126,13 @@ def normalize_history(
         )
     turns: list[Turn] = []
     for item in history:
-        read = ""
+        read = searched = ""
         if isinstance(item, Turn):
-            q, a, read = item.question, item.answer, item.understood_as
+            q, a, read, searched = item.question, item.answer, item.understood_as, item.search_query
         elif isinstance(item, dict):
             q, a = item.get("question", ""), item.get("answer", "")
             read = item.get("understood_as", "") or ""
+            searched = item.get("search_query", "") or ""
         elif isinstance(item, list | tuple) and len(item) == 2:
             q, a = item
         else:
@@ -140,7 +141,12 @@ def normalize_history(
                     why=f"a turn is a dict or a (question, answer) pair, not {item!r:.60}"
                 )
             )
-        turn = Turn(_turn_text(q, max_chars), _turn_text(a, max_chars), _turn_text(read, max_chars))
+        turn = Turn(
+            _turn_text(q, max_chars),
+            _turn_text(a, max_chars),
+            _turn_text(read, max_chars),
+            _turn_text(searched, max_chars),
+        )
         if turn.question.strip():
             turns.append(turn)
     return turns[-max_turns:] if max_turns > 0 else []

@@ -95,6 +95,7 @@ def history_of(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
             "question": t["question"],
             "answer": t["answer"],
             "understood_as": t.get("understood_as", ""),
+            "search_query": t.get("search_query", ""),
         }
         for t in turns
         if not t.get("error")
@@ -116,6 +117,7 @@ def answer_turn(question: str, answer: Answer, mode: str, k: int) -> dict[str, A
             answer.text, abstained=answer.abstained, grounded=answer.grounded, note=answer.note
         ),
         "understood_as": answer.understood_as,
+        "search_query": answer.search_query,
         "sources_html": render_sources_html(answer),
         "sources": sorted({c.passage.source for c in answer.citations}),
         "titles": {c.passage.source: c.passage.title for c in answer.citations},

@@ -17,12 +17,16 @@ class Turn:
     """One earlier exchange of a conversation.
 
     ``understood_as`` is the stand-alone question it was answered as when that was read
-    with the conversation (``Answer.understood_as``), "" when it was read as asked.
+    with the conversation (``Answer.understood_as``), "" when it was read as asked;
+    ``search_query`` the stand-alone question searched (``Answer.search_query``): it carries
+    the conversation's subject also when both readings gave the same answer, so a later
+    turn builds on the subject, not on this turn's own words ("Trụ sở của nó ở đâu?").
     """
 
     question: str
     answer: str = ""
     understood_as: str = ""
+    search_query: str = ""
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,10 @@ TryReading = Callable[[str], Attempt]
 class Reading:
     """How a question is read: the stand-alone ``query`` retrieved and answered.
 
-    ``from_conversation`` is True when the query carries words of earlier turns (the
-    answer then says "Hiểu là: <query>"); ``why`` says in a few words what decided it
+    ``from_conversation`` is True when the answer is the conversation's reading (it then
+    says "Hiểu là: <query>"); a query may carry the conversation's subject without it when
+    both readings gave the same answer (nothing differs to show; later turns build on the
+    subject); ``why`` says in a few words what decided it
     (for logs and the evaluation's failure lists); ``focus`` is what the user typed in this
     turn when the query carries other words (an answerer may weigh it above them).
     """
@@ -104,8 +106,8 @@ def turn_of(answer: Answer) -> Turn:
 
     >>> from assistant.types import Answer
     >>> turn_of(Answer("150 triệu đồng [1]", question="GRDP 2023?"))
-    Turn(question='GRDP 2023?', answer='150 triệu đồng [1]', understood_as='')
+    Turn(question='GRDP 2023?', answer='150 triệu đồng [1]', understood_as='', search_query='')
     """
     from assistant.answering.base import Turn
 
-    return Turn(answer.question, answer.text, answer.understood_as)
+    return Turn(answer.question, answer.text, answer.understood_as, answer.search_query)

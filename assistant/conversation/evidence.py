@@ -252,7 +252,8 @@ class EvidenceCondenser:
         if not c.answered:
             return Reading(asked, why="the conversation's reading finds no answer")
         if a.answered and _same_answer(a_answer, c_answer):
-            return Reading(asked, why="both readings give the same answer")
+            # the same answer either way: shown as asked, remembered with its subject
+            return Reading(candidate, why="both readings give the same answer")
         if c.names_missing:
             return Reading(asked, why="its answer does not say the name typed")
         if c.missing - a.missing > w.max_missing:

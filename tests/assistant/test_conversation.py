@@ -223,3 +223,29 @@ def test_in_llm_mode_a_follow_up_costs_one_rewrite_call_and_reports_its_query(
     )
     assert chat.calls == 1  # the rewrite (the answer itself is streamed)
     assert answer.search_query == rewrite == answer.understood_as
+
+
+def test_a_follow_up_answered_alike_either_way_is_shown_as_asked_and_remembered_with_its_subject():
+    # both readings give the same answer: nothing differs to show ("Hiểu là" would only
+    # add noise), but the reading searched carries the subject for the next turn
+    history = [Turn(GRDP_2023, "150 triệu đồng [1]")]
+    reading = EvidenceCondenser().read("Còn năm 2024 thì sao?", history, Scripted(lambda q: "grdp"))
+    assert not reading.from_conversation and reading.understood_as == ""
+    assert "GRDP" in reading.query
+    turn = turn_of(
+        Answer(
+            "160-162 triệu đồng [1]", question="Còn năm 2024 thì sao?", search_query=reading.query
+        )
+    )
+    assert turn.understood_as == "" and turn.search_query == reading.query
+    later = EvidenceCondenser().read("Còn năm 2025?", [*history, turn], Scripted(lambda q: "grdp"))
+    assert "GRDP" in later.query  # built on the subject, not on "năm 2024 thì sao"
+
+
+def test_history_dicts_carry_the_query_searched():
+    from assistant.inputs import normalize_history
+
+    (turn,) = normalize_history(
+        [{"question": "Còn năm 2024?", "answer": "x", "search_query": "GRDP năm 2024?"}]
+    )
+    assert turn.search_query == "GRDP năm 2024?"
