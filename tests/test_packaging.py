@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -22,6 +23,17 @@ def _package_dirs() -> set[str]:
     }
 
 
+def _source_files() -> list[str]:
+    """The files under version control (not reports or caches a run leaves in the tree)."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        out = "\n".join(p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file())
+    return [line for line in out.splitlines() if line]
+
+
 def test_every_sub_package_is_shipped() -> None:
     shipped = set(find_packages(str(ROOT), include=CONFIG["packages"]["find"]["include"]))
     missing = _package_dirs() - shipped
@@ -31,11 +43,10 @@ def test_every_sub_package_is_shipped() -> None:
 def test_every_data_file_beside_the_code_is_shipped() -> None:
     patterns = CONFIG["package-data"]
     unshipped = []
-    for top in TOP_LEVEL:
-        for path in (ROOT / top).rglob("*"):
-            if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
-                continue
-            rel = path.relative_to(ROOT / top).as_posix()
-            if not any(fnmatch.fnmatch(rel, pat) for pat in patterns.get(top, [])):
-                unshipped.append(f"{top}/{rel}")
+    for path in _source_files():
+        top, _, rel = path.partition("/")
+        if top not in TOP_LEVEL or path.endswith((".py", ".pyc")) or "__pycache__" in path:
+            continue
+        if not any(fnmatch.fnmatch(rel, pat) for pat in patterns.get(top, [])):
+            unshipped.append(path)
     assert not unshipped, f"add these to [tool.setuptools.package-data]: {unshipped}"
