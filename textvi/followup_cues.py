@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from textvi.vietnamese import fold_diacritics, nfc
+from textvi.vietnamese import fold_diacritics, has_diacritics, nfc, query_kind
 
 __all__ = [
     "ANSWER_NAME_RE",
@@ -50,6 +50,7 @@ __all__ = [
     "resolve",
     "strip_closer",
     "strip_opener",
+    "typed_without_marks",
     "word_tokens",
 ]
 
@@ -388,3 +389,18 @@ def item_kind(tok_text: str) -> str | None:
     if _NUMBER_RE.match(tok_text):
         return "number"
     return None
+
+
+def typed_without_marks(text: str) -> bool:
+    """Vietnamese typed without marks: no mark, and its lowercase words read as
+    Vietnamese syllables ("con SIPAS thi sao"; not "PAR-Index", not "what about 2024").
+
+    >>> typed_without_marks("con SIPAS thi sao"), typed_without_marks("PAR-Index")
+    (True, False)
+    >>> typed_without_marks("còn năm 2024?"), typed_without_marks("what about 2024")
+    (False, False)
+    """
+    if has_diacritics(text):
+        return False
+    lower = [w for w in re.findall(r"[^\W\d_]+", text) if w.islower()]
+    return bool(lower) and query_kind(" ".join(lower)) == "folded"

@@ -31,12 +31,13 @@ was an estimate; 2024's is a target).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textvi import fold_diacritics, nfc, person_names
+from textvi import fold_diacritics, has_diacritics, nfc, person_names
 from textvi.followup_cues import (
     ANSWER_NAME_RE,
     FOLDED_PERSON_PRONOUNS,
@@ -47,6 +48,7 @@ from textvi.followup_cues import (
     SUBJECT_VERBS,
     TIME_WORDS,
     TWO_SYLLABLE_TIME,
+    WordToken,
     anaphor,
     ends_phrase,
     find_seq,
@@ -61,6 +63,7 @@ from textvi.followup_cues import (
     resolve,
     strip_closer,
     strip_opener,
+    typed_without_marks,
     word_tokens,
 )
 
@@ -94,10 +97,11 @@ def _core(prev: str, *, drop_years: bool = False, keep_question_words: bool = Fa
     follow-up asks the same thing); with ``drop_years`` its years go too (the
     follow-up brings its own).
     """
+    tokens = word_tokens(prev)
     keep = [
         t.text
-        for t in word_tokens(prev)
-        if (keep_question_words or not _is_question_word(t.text))
+        for i, t in enumerate(tokens)
+        if (keep_question_words or not _is_question_word(t.text, tokens[i + 1 : i + 2]))
         and not (drop_years and re.search(r"(?:19|20)\d{2}", t.text))
     ]
     return " ".join(keep)
@@ -109,15 +113,21 @@ _QUESTION_WORDS_ACCENTED = frozenset(
 )
 
 
-def _is_question_word(word: str) -> bool:
-    """ "nhiêu", "đâu", or unmarked "dau" (typed without marks); not "đầu".
+def _is_question_word(word: str, after: Sequence[WordToken] = ()) -> bool:
+    """ "nhiêu", "đâu", or unmarked "dau" (typed without marks); not "đầu", nor an unmarked
+    word that a content word follows in the same phrase ("binh quan dau nguoi": "đầu").
 
     >>> _is_question_word("đâu"), _is_question_word("đầu"), _is_question_word("dau")
     (True, False, True)
+    >>> nxt = word_tokens("nguoi")
+    >>> _is_question_word("dau", nxt), _is_question_word("nhiêu", word_tokens("người"))
+    (False, True)
     """
     low = word.lower()
     if low in _QUESTION_WORDS_ACCENTED:
         return True
+    if after and low == "dau" and is_content(after[0]):
+        return False  # "đâu" ends a question or comes before "là", "vậy": not before a noun
     return low in QUESTION_WORDS and low == fold_diacritics(low)
 
 
@@ -283,13 +293,40 @@ def _capitalize(text: str) -> str:
 def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
     """The stand-alone form of ``question`` given earlier turns (see the module doc).
 
+    When the follow-up or the previous question is typed without marks, the reading is
+    folded whole: half marked, half not ("Nam 2024 thi muc tieu ... (GRDP bình quân
+    ...)"), its unmarked words would match neither the marked text nor a folded search.
+
     >>> from assistant.answering.base import Turn
     >>> h = [Turn("Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố Hà Nội khóa XVII"
     ...           " họp vào những ngày nào?")]
     >>> condense("Ai ký kết luận của hội nghị đó?", h).query
     'Ai ký kết luận của Hội nghị lần thứ mười bốn Ban Chấp hành Đảng bộ thành phố Hà Nội khóa XVII?'
+    >>> h = [Turn("GRDP bình quân đầu người của Hà Nội năm 2023 ước đạt bao nhiêu?")]
+    >>> condense("con nam 2024 thi muc tieu la bao nhieu", h).query
+    'Nam 2024 thi muc tieu la bao nhieu (GRDP binh quan dau nguoi cua Ha Noi nam dat)'
     """
     q = " ".join(nfc(question).split())
+    c = _condense(q, history)
+    turns = [t for t in history if t.question.strip()]
+    if c.is_followup and _mixes_marks(q, _read_as(turns, len(turns) - 1), c.query):
+        return dataclasses.replace(
+            c, query=fold_diacritics(c.query), focus=fold_diacritics(c.focus)
+        )
+    return c
+
+
+def _mixes_marks(q: str, prev: str, reading: str) -> bool:
+    """Whether ``reading`` joins words typed without marks to words typed with them."""
+    if typed_without_marks(q):
+        return has_diacritics(reading)
+    if not typed_without_marks(prev) or not has_diacritics(q):
+        return False
+    carried = {t.text for t in word_tokens(prev) if t.text.islower() and is_content(t)}
+    return any(t.text in carried for t in word_tokens(reading))  # not only a name put back
+
+
+def _condense(q: str, history: Sequence[Turn]) -> Condensed:
     turns = [t for t in history if t.question.strip()]
     if not turns or not (is_followup(q) or narrows(q, turns[-1].question)):
         return Condensed(q, False, q)
@@ -354,7 +391,8 @@ def continuation(question: str, history: Sequence[Turn] = ()) -> Condensed:
     c = condense(question, history)
     if c.is_followup or not [t for t in history if t.question.strip()]:
         return c
-    return condense(f"Còn {' '.join(nfc(question).split())}", history)
+    q = " ".join(nfc(question).split())
+    return condense(f"{'Con' if typed_without_marks(q) else 'Còn'} {q}", history)
 
 
 def condense_question(question: str, history: Sequence[Turn] = ()) -> str:
