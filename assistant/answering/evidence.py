@@ -124,13 +124,14 @@ class EvidenceModel:
             raise ModelFileError(f"evidence model {path}: weights do not match its features")
         return model
 
+    @property
+    def sentence_weights(self) -> LogisticWeights:
+        """The sentence scorer's weights (the model's own logistic part)."""
+        return LogisticWeights(self.features, self.mean, self.scale, self.coef, self.intercept)
+
     def to_json(self) -> dict[str, Any]:
         return {
-            "features": list(self.features),
-            "mean": [round(float(x), 6) for x in self.mean],
-            "scale": [round(float(x), 6) for x in self.scale],
-            "coef": [round(float(x), 6) for x in self.coef],
-            "intercept": round(self.intercept, 6),
+            **self.sentence_weights.to_json(),
             "abstain_threshold": round(self.abstain_threshold, 4),
             "extra_sentence_ratio": round(self.extra_sentence_ratio, 4),
             "span_threshold": round(self.span_threshold, 4),
@@ -140,8 +141,7 @@ class EvidenceModel:
         }
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return self.sentence_weights.apply(rows)
 
 
 def _part(raw: dict[str, Any], key: str, features: tuple[str, ...]) -> LogisticWeights | None:

@@ -55,6 +55,9 @@ class LogisticWeights:
 
     def probabilities(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
         """One probability per row of named feature values."""
-        x = np.asarray([[r[f] for f in self.features] for r in rows], dtype=float)
+        return self.apply(np.asarray([[r[f] for f in self.features] for r in rows], dtype=float))
+
+    def apply(self, x: np.ndarray) -> np.ndarray:
+        """One probability per row of a matrix whose columns are ``features`` in order."""
         z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
