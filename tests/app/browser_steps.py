@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,6 +27,29 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 TIMEOUT_MS = 60_000
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def chromium(sync_api) -> Iterator:
+    """Debian's Chromium, headless, driven by Playwright's ``sync_api``; closed after."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def viewed(browser, url: str, viewport: dict) -> Iterator:
+    """A page on the app in a context of its own (:func:`open_page`), closed after."""
+    page = open_page(browser, url, viewport)
+    try:
+        yield page
+    finally:
+        page.context.close()
 
 
 def open_page(browser, url: str, viewport: dict, context=None):

@@ -14,14 +14,14 @@ import time
 import pytest
 from browser_steps import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     REPO_ROOT,
     ask,
     chip,
+    chromium,
     current_card,
-    open_page,
     screenshot,
+    viewed,
 )
 
 pytestmark = pytest.mark.integration
@@ -38,21 +38,14 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium(sync_api) as b:
+        yield b
 
 
 @pytest.fixture
 def page(browser, running_app):
-    page = open_page(browser, running_app.url, DESKTOP)
-    try:
+    with viewed(browser, running_app.url, DESKTOP) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 def injected_elements(page) -> dict:

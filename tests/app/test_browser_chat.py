@@ -8,17 +8,18 @@ from __future__ import annotations
 import pytest
 from browser_steps import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     ask,
     chip,
+    chromium,
     current_card,
     feedback_records,
     in_viewport,
     open_page,
     screenshot,
     seen,
+    viewed,
     wait_until,
 )
 from conftest import TwoSourceAnswerer, serve_app
@@ -35,12 +36,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium(sync_api) as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +52,14 @@ def two_source_app(tmp_path_factory):
 
 @pytest.fixture
 def desktop(browser, two_source_app):
-    page = open_page(browser, two_source_app.url, DESKTOP)
-    try:
+    with viewed(browser, two_source_app.url, DESKTOP) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 @pytest.fixture
 def phone(browser, two_source_app):
-    page = open_page(browser, two_source_app.url, PHONE)
-    try:
+    with viewed(browser, two_source_app.url, PHONE) as page:
         yield page
-    finally:
-        page.context.close()
 
 
 def card_title(card) -> str:
