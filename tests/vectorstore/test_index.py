@@ -6,7 +6,7 @@ import multiprocessing as mp
 import time
 
 import pytest
-from langchain_core.documents import Document
+from stored_articles import article as _article
 
 from ingest import schema
 from vectorstore.embeddings import HashingEmbeddings
@@ -15,26 +15,6 @@ from vectorstore.index import DocumentIndex, FusionWeights, date_number
 from vectorstore.lexical import LexicalIndex, lexical_features
 from vectorstore.locking import WriterLock
 from vectorstore.store import InMemoryStore
-
-
-def _article(source: str, texts: list[str], date: str = "") -> tuple[Document, list[Document]]:
-    full = "\n\n".join(texts)
-    meta = {
-        schema.SOURCE: source,
-        schema.FILE_NAME: source.rsplit("/", 1)[-1],
-        schema.TITLE: texts[0][:30],
-        schema.OUTLET: "",
-        schema.DATE: date,
-        schema.DOC_HASH: schema.content_hash(full),
-    }
-    chunks, pos = [], 0
-    for i, t in enumerate(texts):
-        start = full.index(t, pos)
-        chunks.append(
-            Document(t, metadata={**meta, schema.CHUNK_INDEX: i, schema.START: start, schema.END: start + len(t)})
-        )
-        pos = start + len(t)
-    return Document(full, metadata=meta), chunks
 
 
 @pytest.fixture

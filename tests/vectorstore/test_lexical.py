@@ -6,27 +6,13 @@ import multiprocessing as mp
 import time
 
 import pytest
-from langchain_core.documents import Document
+from stored_articles import article as _article
 
-from ingest import schema
 from vectorstore.embeddings import HashingEmbeddings
 from vectorstore.index import DocumentIndex
 from vectorstore.lexical import LEGACY_FILE, LexicalIndex
 from vectorstore.locking import file_lock
 from vectorstore.store import InMemoryStore
-
-
-def _article(source: str, texts: list[str], date: str = "") -> tuple[Document, list[Document]]:
-    full = "\n\n".join(texts)
-    meta = {
-        schema.SOURCE: source,
-        schema.FILE_NAME: source.rsplit("/", 1)[-1],
-        schema.TITLE: texts[0][:30],
-        schema.DATE: date,
-        schema.DOC_HASH: schema.content_hash(full),
-    }
-    chunks = [Document(t, metadata={**meta, schema.CHUNK_INDEX: i}) for i, t in enumerate(texts)]
-    return Document(full, metadata=meta), chunks
 
 
 def _sources(hits) -> list[str]:
