@@ -309,7 +309,7 @@ def condense(question: str, history: Sequence[Turn] = ()) -> Condensed:
     q = " ".join(nfc(question).split())
     c = _condense(q, history)
     turns = [t for t in history if t.question.strip()]
-    if c.is_followup and _mixes_marks(q, _read_as(turns, len(turns) - 1), c.query):
+    if c.is_followup and _mixes_marks(q, _read_as(turns[-1]), c.query):
         return dataclasses.replace(
             c, query=fold_diacritics(c.query), focus=fold_diacritics(c.focus)
         )
@@ -330,7 +330,7 @@ def _condense(q: str, history: Sequence[Turn]) -> Condensed:
     turns = [t for t in history if t.question.strip()]
     if not turns or not (is_followup(q) or narrows(q, turns[-1].question)):
         return Condensed(q, False, q)
-    prev = " ".join(_read_as(turns, len(turns) - 1).split())
+    prev = " ".join(_read_as(turns[-1]).split())
     item = item_only(q)
     if item:
         # "cái cuối cùng?" after "cái đầu tiên là gì?": another item of the same list
@@ -338,7 +338,7 @@ def _condense(q: str, history: Sequence[Turn]) -> Condensed:
         while k > 1 and item_only(nfc(turns[k - 1].question)):
             k -= 1
         if k < len(turns):
-            prev = " ".join(_read_as(turns, k - 1).split())
+            prev = " ".join(_read_as(turns[k - 1]).split())
     noun = list_noun(prev) if item else ""
     if noun:  # "cái thứ 3 là gì?" after "5 điểm nghẽn của Hà Nội là gì?"
         folded = prev.isascii()  # typed without diacritics: keep it so
@@ -370,9 +370,8 @@ def _has_year(text: str) -> bool:
     return bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text))
 
 
-def _read_as(turns: Sequence[Turn], i: int) -> str:
-    """Turn ``i`` as it was answered: the stand-alone question searched, if known."""
-    turn = turns[i]
+def _read_as(turn: Turn) -> str:
+    """An earlier turn as it was answered: the stand-alone question searched, if known."""
     return nfc(turn.understood_as or turn.search_query or turn.question)
 
 
