@@ -9,6 +9,7 @@ _FIGURES = (
     ("baseline", "naive baseline"),
     ("false_abstentions", "answerable refused"),
     ("withheld_refused", "withheld refused"),
+    ("withheld_ceiling", "withheld refused, ceiling ¹"),
     ("direct_shown", "direct answer shown"),
     ("direct_f1", "direct F1 where shown"),
     ("answer_chars", "answer chars"),
@@ -73,6 +74,13 @@ def model_card(model: EvidenceModel, span_f1_target: float = 0.65) -> str:
     for row in meta.get("cross_set", []):
         vals = " | ".join(_cell(row.get(k)) for k, _ in _FIGURES)
         lines.append(f"| {row['measured_on']} | {row['trained_on']} | {vals} |")
+    lines += [
+        "",
+        f"¹ Withheld questions refused at the threshold that refuses "
+        f"{meta.get('false_abstention_budget', 0.06):.0%} of the measured set's own answerable "
+        "questions: chosen on the set itself, so not a result but the most the confidence can "
+        "tell apart within the false-abstention budget, whatever the threshold.",
+    ]
     lines += ["", "## Features and weights (standardised)", "", "| feature | weight | what it is |",
               "|---|---:|---|"]  # fmt: skip
     for name, c in sorted(zip(model.features, model.coef, strict=True), key=lambda t: -abs(t[1])):

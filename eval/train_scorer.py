@@ -250,7 +250,11 @@ def choose(
     )
 
 
-def measure(model: EvidenceModel, outs: Sequence[Outcome]) -> dict[str, float]:
+def measure(model: EvidenceModel, outs: Sequence[Outcome], budget: float = 0.06) -> dict[str, float]:
+    """The figures of ``outs`` under ``model``'s decisions; ``withheld_ceiling`` is what the
+    confidence could refuse at best: withheld questions refused at the threshold that refuses
+    ``budget`` of *these* answerable questions (chosen on the measured set itself, so an upper
+    bound of how well the confidence tells answerable from withheld, not a result)."""
     t, r = model.abstain_threshold, model.extra_sentence_ratio
     ans = [o for o in outs if not o.withheld]
     held = [o for o in outs if o.withheld]
@@ -260,11 +264,14 @@ def measure(model: EvidenceModel, outs: Sequence[Outcome]) -> dict[str, float]:
     def mean(xs: list[float]) -> float:
         return round(sum(xs) / len(xs), 3) if xs else float("nan")
 
+    own = sorted(o.confidence for o in ans)
+    ceiling_t = own[int(budget * len(own))] if own else 0.0
     return {
         "gold_in_answer": mean([float(o.confidence >= t and o.gold_in[r]) for o in ans]),
         "baseline": mean([float(o.baseline_in) for o in ans]),
         "false_abstentions": mean([float(o.confidence < t) for o in ans]),
         "withheld_refused": mean([float(o.confidence < t) for o in held]),
+        "withheld_ceiling": mean([float(o.confidence < ceiling_t) for o in held]),
         "direct_shown": mean([float(o in shown) for o in ans]),
         "direct_f1": mean([o.direct_f1 for o in shown]),
         "answer_chars": mean([float(o.chars[r]) for o in answered]),
@@ -313,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = choose(
             model, [o for n in train for o in outcomes(model, sets[n])], args.false_abstention_budget
         )
-        row = measure(model, outcomes(model, sets[held_out]))
+        row = measure(model, outcomes(model, sets[held_out]), args.false_abstention_budget)
         table.append({"measured_on": held_out, "trained_on": "+".join(train), **row})
         if args.cross_dir:
             args.cross_dir.mkdir(parents=True, exist_ok=True)

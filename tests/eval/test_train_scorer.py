@@ -62,6 +62,24 @@ def test_a_fitted_model_ranks_answers_first_and_round_trips(tmp_path):
             assert a.question.answer in bot.answer(a.question.question, a.passages).text
     figures = measure(again, outcomes(again, asked))
     assert figures["gold_in_answer"] >= 0.5
+    assert 0.0 <= figures["withheld_ceiling"] <= 1.0
     card = model_card(again)
     assert "toy" in card and "| feature | weight |" in card
     assert json.loads(path.read_text(encoding="utf-8"))["features"] == list(FEATURE_NAMES)
+
+
+def test_the_ceiling_refuses_what_the_confidence_can_tell_apart_within_the_budget():
+    from eval.train_scorer import Outcome
+
+    def o(withheld: bool, conf: float) -> Outcome:
+        return Outcome(withheld, conf, {1.01: not withheld}, {1.01: 50}, "", 0.0, 0.0, False)
+
+    # 20 answerable questions at 0.5..0.95, withheld ones at 0.1, 0.2 and 0.9
+    outs = [o(False, 0.5 + i / 40) for i in range(20)] + [o(True, c) for c in (0.1, 0.2, 0.9)]
+    x, y = examples(_asked())
+    lax = EvidenceModel(**{**fit(x, y, {}).__dict__, "abstain_threshold": 0.0, "extra_sentence_ratio": 1.01})
+    figures = measure(lax, outs, budget=0.1)
+    assert figures["withheld_refused"] == 0.0  # the lax threshold refuses nothing
+    assert figures["withheld_ceiling"] == round(2 / 3, 3)  # 0.9 sits among the answerable ones
+    assert "ceiling" in model_card(EvidenceModel(**{**lax.__dict__, "meta": {"cross_set": [
+        {"measured_on": "a", "trained_on": "b", **figures}]}}))
