@@ -14,8 +14,12 @@ readings retrieved (an idf over that pool): "PAR-Index" is in few of them, "năm
   ("PAR-Index" read as the previous question) does not answer this turn (when the
   reading resolved a reference, "bà ấy" → "Nguyễn Thị Tuyến", only names count);
 * ``subject``: the weighted share of the words the conversation adds that the answer's
-  sentences contain: the as-asked answer of a follow-up speaks of something else ("năm
-  2024" → a list of 2024 tasks), the conversation's answer of its subject;
+  claims on this turn's words contain: the as-asked answer of a follow-up speaks of
+  something else ("năm 2024" → a list of 2024 tasks), the conversation's answer of its
+  subject. Only the claims (the text up to each marker [n]) that say most of this turn's
+  own words count: a topic switch read with the conversation's subject ("bon cam ket hanh
+  dong la gi (PAR-Index)") gets the previous topic's sentence cited beside its answer,
+  and that sentence says the subject but nothing of what was asked now;
 * whether each reading is answered at all.
 
 The conversation's reading is taken only when its answer is found, differs from the
@@ -168,20 +172,37 @@ class _Pool:
         if a.abstained:
             names = {fold_diacritics(w) for w in named}
             return ReadingEvidence(False, 0.0, sum(map(self.idf, own | names)), 0.0, len(named))
-        said = content_words(a.text)
-        cited = set(said)
+        cited = content_words(a.text)
         named_missing = named - says(a.text, named)
         for c in a.citations:
             cited |= content_words(f"{c.passage.text} {c.passage.period}")
-        total = sum(map(self.idf, added))
         return ReadingEvidence(
             answered=True,
             confidence=a.confidence,
             missing=sum(self.idf(w) for w in own - cited)
             + sum(self.idf(fold_diacritics(w)) for w in named_missing),
-            subject=sum(self.idf(w) for w in added & said) / total if total else 0.0,
+            subject=self.subject(a.text, own, added),
             names_missing=len(named_missing),
         )
+
+    def subject(self, text: str, own: set[str], added: set[str]) -> float:
+        """The weighted share of the conversation's ``added`` words said by the claims of
+        the answer that best say this turn's ``own`` words.
+
+        A claim that says the subject but less of what was asked now than another claim
+        does (the previous topic's sentence cited beside this one's) earns nothing.
+        """
+        claims = _claims(text)
+        if not added or not claims:
+            return 0.0
+        cover = [self.share(own, c) for c in claims]
+        said = set().union(*(c for c, x in zip(claims, cover, strict=True) if x >= max(cover)))
+        return self.share(added, said)
+
+    def share(self, words: set[str], said: set[str]) -> float:
+        """The idf-weighted share of ``words`` that ``said`` contains (1.0 when no words)."""
+        total = sum(map(self.idf, words))
+        return sum(self.idf(w) for w in words & said) / total if total else 1.0
 
 
 @dataclass(frozen=True)
@@ -266,6 +287,11 @@ class EvidenceCondenser:
             return Reading(asked, why=f"the subject is not better supported ({gain:+.2f})")
         why = f"subject {gain:+.2f}, missing {c.missing - a.missing:+.2f}"
         return Reading(candidate, from_conversation=True, why=why)
+
+
+def _claims(text: str) -> list[set[str]]:
+    """The content words of each claim of an answer: the text up to each marker [n]."""
+    return [content_words(part) for part in _MARKER_RE.split(text) if part.strip()]
 
 
 def _same_answer(x: Answer, y: Answer) -> bool:

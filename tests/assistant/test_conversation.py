@@ -32,6 +32,8 @@ PASSAGES = {
     "lead": "Mô hình lãnh đạo hiện đại gồm Đảng bộ số, chính quyền kiến tạo.",
     "tuyen": "Phó Bí thư Thường trực Thành ủy Nguyễn Thị Tuyến đã ký ban hành kết luận.",
     "other": "Thủ đô là địa bàn trọng điểm về an ninh quốc gia, giữ vững ổn định.",
+    "pledge": "Thành phố đưa ra 4 cam kết hành động với doanh nghiệp và người dân.",
+    "pledge_named": "Bốn cam kết hành động là minh bạch, kỷ cương, liêm chính, phục vụ.",
 }
 
 
@@ -122,6 +124,41 @@ def test_a_new_name_the_conversation_answer_does_not_say_is_read_as_asked():
     scripted = Scripted(lambda q: None if "143" not in q else "tuyen")
     reading = EvidenceCondenser().read("Còn Đinh Tiến Dũng là ai?", history, scripted)
     assert not reading.from_conversation
+
+
+def _cited(query: str, *keys: str) -> Attempt:
+    """An answer citing the sentences of ``keys``, one claim each, from all the passages."""
+    quotes = [_passage(k) for k in keys]
+    text = " ".join(f"{p.text} [{n}]" for n, p in enumerate(quotes, 1))
+    citations = [Citation(n, p, p.text) for n, p in enumerate(quotes, 1)]
+    return Attempt(query, [_passage(k) for k in PASSAGES], Answer(text, citations, confidence=0.8))
+
+
+@pytest.mark.parametrize("typed", ["bon cam ket hanh dong la gi", "bốn cam kết hành động là gì"])
+def test_a_topic_switch_is_not_credited_with_the_subject_sentence_cited_beside_its_answer(typed):
+    # the conversation's reading ("... (PAR-Index)") cites the PAR-Index sentence beside the
+    # answer; the as-asked answer's sentence writes "4", so it seems to lack "bốn": still,
+    # the subject earns nothing from a sentence that says nothing of what was asked now
+    history = [Turn("PAR-Index", PASSAGES["par"] + " [1]")]
+
+    def answers(query: str) -> Attempt:
+        if "PAR" in query:
+            return _cited(query, "pledge_named", "par")
+        return _cited(query, "pledge")
+
+    reading = EvidenceCondenser().read(typed, history, answers)
+    assert not reading.from_conversation and reading.query == typed
+
+
+def test_the_subject_said_in_the_sentence_that_answers_still_wins():
+    # the same two-claim answer shape, but the subject is in the claim on this turn's words
+    history = [Turn(GRDP_2023, "150 triệu đồng [1]")]
+
+    def answers(query: str) -> Attempt:
+        return _cited(query, "grdp", "par") if "GRDP" in query else _cited(query, "tasks")
+
+    reading = EvidenceCondenser().read("Còn mục tiêu năm 2024 thì sao?", history, answers)
+    assert reading.from_conversation and "GRDP" in reading.query
 
 
 def test_without_a_way_to_weigh_the_readings_the_question_is_read_as_asked():
