@@ -462,6 +462,11 @@ _SURNAMES = frozenset(
 )
 # Capitalised phrases that start like a person's name but are places.
 _NOT_PERSONS = frozenset({"hà nội", "hà tây", "hà đông", "hồ gươm", "hồ hoàn kiếm", "lê lợi"})
+# the same typed without marks ("Nguyen Thi Tuyen", "Ha Noi"), for names typed so
+_FOLDED_NAMES = (
+    frozenset(map(fold_diacritics, _SURNAMES)),
+    frozenset(map(fold_diacritics, _NOT_PERSONS)),
+)
 
 
 def capitalised_runs(text: str) -> list[tuple[int, int]]:
@@ -487,6 +492,9 @@ def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
     most one per run of capitalised words; a name found in ``skip`` (lowercase) is passed
     over for the next in its run.
 
+    A name typed without marks is found when it is capitalised ("Nguyen Thi Tuyen"); typed
+    in lower case it is not told from other words ("le", "mai", "dang").
+
     >>> t = "Phó Bí thư Thành ủy Hà Nội Nguyễn Văn Phong trình bày tham luận"
     >>> [t[a:b] for a, b in person_names(t)]
     ['Nguyễn Văn Phong']
@@ -494,16 +502,18 @@ def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
     spans = []
     for start, end in capitalised_runs(text):
         words = text[start:end].split(" ")
+        unmarked = not has_diacritics(text[start:end])
+        surnames, places = _FOLDED_NAMES if unmarked else (_SURNAMES, _NOT_PERSONS)
         offset = start
         skip_to = 0
         for k, w in enumerate(words):
             for size in (3, 2):  # "Hà Nội Nguyễn Thị Tuyến": the place is not a name
-                if " ".join(words[k : k + size]).lower() in _NOT_PERSONS:
+                if " ".join(words[k : k + size]).lower() in places:
                     skip_to = max(skip_to, k + size)
             if k < skip_to:
                 offset += len(w) + 1
                 continue
-            if w.lower() in _SURNAMES and len(words) - k >= 2:
+            if w.lower() in surnames and len(words) - k >= 2:
                 name_words = []
                 for x in words[k : k + 4]:
                     if not (x[:1].isupper() and (x[1:].islower() or len(x) == 1)):
@@ -512,7 +522,7 @@ def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
                 name = " ".join(name_words)
                 if (
                     len(name_words) >= 2
-                    and name.lower() not in _NOT_PERSONS
+                    and name.lower() not in places
                     and (name.lower() not in skip)
                 ):
                     spans.append((offset, offset + len(name)))
@@ -533,7 +543,7 @@ def name_runs(text: str) -> list[tuple[int, int]]:
     out = []
     for s, e in capitalised_runs(text):
         run = text[s:e]
-        first = s == 0 or text[:s].rstrip()[-1:] in ".!?:;\n\"“("
+        first = s == 0 or text[:s].rstrip()[-1:] in '.!?:;\n"“('
         if first and " " not in run:
             if is_vietnamese_syllable(run) and not any(ch.isupper() for ch in run[1:]):
                 continue

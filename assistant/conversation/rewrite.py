@@ -322,8 +322,8 @@ def _mixes_marks(q: str, prev: str, reading: str) -> bool:
         return has_diacritics(reading)
     if not typed_without_marks(prev) or not has_diacritics(q):
         return False
-    carried = {t.text for t in word_tokens(prev) if t.text.islower() and is_content(t)}
-    return any(t.text in carried for t in word_tokens(reading))  # not only a name put back
+    carried = {t.text for t in word_tokens(prev) if t.text[1:].islower() and is_content(t)}
+    return any(t.text in carried for t in word_tokens(reading))  # a code ("GRDP") is not
 
 
 def _condense(q: str, history: Sequence[Turn]) -> Condensed:

@@ -369,6 +369,10 @@ def test_the_period_before_counts_over_a_range_but_not_over_a_year():
         # places and titles that start like a family name are not people
         ("Khu vực hồ Hoàn Kiếm và Hồ Gươm ở Hà Nội", []),
         ("Phó Bí thư Thường trực Thành ủy", []),
+        # typed without marks, capitalised: the same names and places
+        ("Nguyen Thi Tuyen la ai", ["Nguyen Thi Tuyen"]),
+        ("Bi thu Ha Noi Dinh Tien Dung phat bieu", ["Dinh Tien Dung"]),
+        ("Ho Guom o Ha Noi", []),
     ],
 )
 def test_person_names(text, names):
