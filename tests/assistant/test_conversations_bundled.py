@@ -67,3 +67,13 @@ def test_a_changed_year_is_answered_with_the_conversation_subject(
     assert answer.search_query == answer.understood_as
     # answered at least as well as the stand-alone question: the 2024 target it cites
     assert alone.direct_answer and alone.direct_answer in answer.text
+
+
+@pytest.mark.parametrize("typed", ["bốn cam kết hành động là gì", "bon cam ket hanh dong la gi"])
+def test_a_topic_switch_after_the_keyword_is_answered_as_in_a_fresh_conversation(bot, typed):
+    """The article writes "4 cam kết" and "Bốn cam kết": the reading "... (PAR-Index)" cites
+    the PAR-Index sentence beside it, which says nothing of the commitments."""
+    _, switch = _converse(bot, "PAR-Index", typed)
+    fresh = bot.ask(typed)
+    assert switch.understood_as == "" and switch.search_query == typed
+    assert switch.text == fresh.text and "PAR-Index" not in switch.text
