@@ -82,7 +82,7 @@ class ArticleChunker:
         """Chunks of one article; metadata = article metadata + chunk_id, chunk_index, start,
         end, section (the heading the chunk's text falls under, "" when none) and
         period (the year the article is about where the chunk starts, see
-        :func:`textvi.vietnamese.period_at`; "" when none).
+        :func:`textvi.periods.period_at`; "" when none).
 
         The article text should be NFC (every article from
         :func:`ingest.pipeline.load_article` is); otherwise it is normalised

@@ -11,33 +11,22 @@ not "o" + circumflex + dot below) and is pure, fast and dependency-free:
 * :func:`split_sentences` finds sentence spans without breaking numbers
   ("7,5%", "1.000.000"), dates ("20/11/2017") or abbreviations ("TP.",
   "PGS.TS.", "Nguyễn V. A");
-* :func:`capitalised_runs` and :func:`person_names` find names ("Hà Nội",
-  "Đinh Tiến Dũng") and, among them, people's;
-* :func:`periods`, :func:`current_period` and :func:`period_at` find the
-  years and year ranges a news text names ("năm 2023", "24/11/2023", "giai
-  đoạn 2021-2025") and the one it is about at a given point.
+* names ("Hà Nội", "Đinh Tiến Dũng") are found in :mod:`textvi.names`, and the
+  years a news text is about in :mod:`textvi.periods`.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
 
 __all__ = [
-    "capitalised_runs",
     "fold_diacritics",
     "has_diacritics",
     "is_folded",
     "is_mostly_folded",
     "is_vietnamese_syllable",
-    "name_runs",
-    "current_period",
     "nfc",
-    "person_names",
-    "period_at",
-    "periods",
     "query_kind",
     "restore_diacritics",
     "split_sentences",
@@ -392,160 +381,3 @@ def restore_diacritics(
 # a year (1900-2099), alone, closing a date ("24/11/2023") or opening a range
 # ("2021-2025", "2024 – 2026"); not inside a longer number or code ("1.2023,5",
 # "20245", "2023A")
-_PERIOD_RE = re.compile(r"(?<![\w.,])((?:19|20)\d{2})(?:\s?[-–]\s?((?:19|20)\d{2}))?(?![.,]\d)(?!\w)")
-
-
-def periods(text: str) -> list[tuple[int, str]]:
-    """Every year or year range named in ``text``, as (end offset, period), in order.
-
-    A date counts with its year; a range is "first-last".
-
-    >>> periods("Ngày 24/11/2023 họp về kế hoạch 5 năm 2021-2025; có 2.500 doanh nghiệp.")
-    [(15, '2023'), (47, '2021-2025')]
-    """
-    found = []
-    for m in _PERIOD_RE.finditer(text):
-        first, second = m.group(1), m.group(2)
-        if second and 0 < int(second) - int(first) <= 50:
-            found.append((m.end(), f"{first}-{second}"))
-        else:
-            found.append((m.end(1), first))
-    return found
-
-
-def current_period(named: Sequence[str], earlier: str = "") -> str:
-    """The period a text is about after naming ``named`` (in order; see :func:`periods`).
-
-    News text names a year once ("Năm 2023, ...") and goes on about it for
-    several sentences: the last year named is the one a following sentence is
-    most likely about. A range is mostly background ("năm 2024 là năm thứ tư
-    thực hiện kế hoạch 5 năm 2021-2025"), so it counts only when no single
-    year was named, here or ``earlier`` (the period of the text before).
-
-    >>> current_period(["2023", "2021-2025"]), current_period(["2021-2025"], earlier="2024")
-    ('2023', '2024')
-    >>> current_period(["2011-2020"]), current_period([], earlier="2023"), current_period([])
-    ('2011-2020', '2023', '')
-    """
-    singles = [p for p in named if "-" not in p]
-    if singles:
-        return singles[-1]
-    if earlier and "-" not in earlier:
-        return earlier
-    return named[-1] if named else earlier
-
-
-def period_at(named: Sequence[tuple[int, str]], offset: int, earlier: str = "") -> str:
-    """The period a text is about at ``offset``, from its :func:`periods` ``named``: the
-    :func:`current_period` of those that end by ``offset``.
-
-    >>> text = "Năm 2023 tăng 6,11%. Năm 2024 là năm thứ tư của kế hoạch 2021-2025. Tiếp tục."
-    >>> period_at(periods(text), text.index("Năm 2024")), period_at(periods(text), len(text))
-    ('2023', '2024')
-    >>> text = "Ngày 23 và 24/11/2023, Ban Chấp hành họp"
-    >>> period_at(periods(text), len(text)), period_at(periods("có 2.500 doanh nghiệp"), 21)
-    ('2023', '')
-    """
-    before = bisect.bisect_right(named, offset, key=lambda found: found[0])
-    return current_period([period for _, period in named[:before]], earlier)
-
-
-# ----------------------------------------------------------------------------- names
-
-_WORD_RE = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*")
-# The commonest Vietnamese family names: a person's name starts with one.
-_SURNAMES = frozenset(
-    """
-    nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trương tô
-    đào lương mai cao lâm trịnh đoàn vương hà chu tạ thái phùng quách kiều lưu triệu văn
-    """.split()
-)
-# Capitalised phrases that start like a person's name but are places.
-_NOT_PERSONS = frozenset({"hà nội", "hà tây", "hà đông", "hồ gươm", "hồ hoàn kiếm", "lê lợi"})
-# the same typed without marks ("Nguyen Thi Tuyen", "Ha Noi"), for names typed so
-_FOLDED_NAMES = (
-    frozenset(map(fold_diacritics, _SURNAMES)),
-    frozenset(map(fold_diacritics, _NOT_PERSONS)),
-)
-
-
-def capitalised_runs(text: str) -> list[tuple[int, int]]:
-    """Spans of runs of capitalised words ("Đinh Tiến Dũng", "PAR-Index", "Hà Nội").
-
-    >>> t = "Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu"
-    >>> [t[a:b] for a, b in capitalised_runs(t)]
-    ['Bí', 'Thành', 'Hà Nội Đinh Tiến Dũng']
-    """
-    runs: list[tuple[int, int]] = []
-    for m in _WORD_RE.finditer(text):
-        if not m.group()[0].isupper():
-            continue
-        if runs and text[runs[-1][1] : m.start()] == " ":
-            runs[-1] = (runs[-1][0], m.end())
-        else:
-            runs.append((m.start(), m.end()))
-    return runs
-
-
-def person_names(text: str, skip: str = "") -> list[tuple[int, int]]:
-    """Spans of people's names: a family name and one to three capitalised syllables, at
-    most one per run of capitalised words; a name found in ``skip`` (lowercase) is passed
-    over for the next in its run.
-
-    A name typed without marks is found when it is capitalised ("Nguyen Thi Tuyen"); typed
-    in lower case it is not told from other words ("le", "mai", "dang").
-
-    >>> t = "Phó Bí thư Thành ủy Hà Nội Nguyễn Văn Phong trình bày tham luận"
-    >>> [t[a:b] for a, b in person_names(t)]
-    ['Nguyễn Văn Phong']
-    """
-    spans = []
-    for start, end in capitalised_runs(text):
-        words = text[start:end].split(" ")
-        unmarked = not has_diacritics(text[start:end])
-        surnames, places = _FOLDED_NAMES if unmarked else (_SURNAMES, _NOT_PERSONS)
-        offset = start
-        skip_to = 0
-        for k, w in enumerate(words):
-            for size in (3, 2):  # "Hà Nội Nguyễn Thị Tuyến": the place is not a name
-                if " ".join(words[k : k + size]).lower() in places:
-                    skip_to = max(skip_to, k + size)
-            if k < skip_to:
-                offset += len(w) + 1
-                continue
-            if w.lower() in surnames and len(words) - k >= 2:
-                name_words = []
-                for x in words[k : k + 4]:
-                    if not (x[:1].isupper() and (x[1:].islower() or len(x) == 1)):
-                        break
-                    name_words.append(x)
-                name = " ".join(name_words)
-                if (
-                    len(name_words) >= 2
-                    and name.lower() not in places
-                    and (name.lower() not in skip)
-                ):
-                    spans.append((offset, offset + len(name)))
-                    break
-            offset += len(w) + 1
-    return spans
-
-
-def name_runs(text: str) -> list[tuple[int, int]]:
-    """Runs of capitalised words that name something. A sentence's first word is
-    capitalised anyway: alone it is a name only when it is no Vietnamese syllable
-    ("Oracle") or has capitals inside ("NBA", "PAR-Index").
-
-    >>> t = "Năm 2023 Oracle và La Mã"
-    >>> [t[s:e] for s, e in name_runs(t)], name_runs("Oracle bán gì")
-    (['Oracle', 'La Mã'], [(0, 6)])
-    """
-    out = []
-    for s, e in capitalised_runs(text):
-        run = text[s:e]
-        first = s == 0 or text[:s].rstrip()[-1:] in '.!?:;\n"“('
-        if first and " " not in run:
-            if is_vietnamese_syllable(run) and not any(ch.isupper() for ch in run[1:]):
-                continue
-        out.append((s, e))
-    return out
