@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answering.base import Answerer, AnswerEvent
 from assistant.answering.citations import MarkerRewriter
+from assistant.answering.coverage import EvidenceSentence, restore, shown_sentences
 from assistant.answering.grounding import Evidence, check_generated, content_words
 from assistant.types import Answer, Passage
 from prompts.answer import SYSTEM_PROMPT, USER_PROMPT, format_passages
@@ -67,6 +68,7 @@ NOTE_UNSUPPORTED = (
     "Câu trả lời của mô hình ngôn ngữ không khớp với tài liệu; đây là các câu trích nguyên văn."
 )
 NOTE_TRIMMED = "Đã bỏ {n} câu của mô hình ngôn ngữ không có trong tài liệu."
+NOTE_QUOTED = "Kèm {n} câu trích nguyên văn mà lời của mô hình ngôn ngữ bỏ sót."
 
 
 def _content(chunk: Any) -> str:
@@ -257,9 +259,10 @@ class LLMAnswerer(Answerer):
             yield AnswerEvent(delta=base.text)
             yield AnswerEvent(answer=base)
             return
+        sentences = shown_sentences(base.text, len(base.citations), direct=base.direct_answer)
         evidence = [
-            Evidence(quote=c.quote or c.passage.text, context=c.passage.text)
-            for c in base.citations
+            Evidence(quote=_quoted(i, c.quote or c.passage.text, sentences), context=c.passage.text)
+            for i, c in enumerate(base.citations)
         ]
         shown = [
             dataclasses.replace(c.passage, text=e.quote)
@@ -286,28 +289,46 @@ class LLMAnswerer(Answerer):
                 answer=dataclasses.replace(base, note=NOTE_UNAVAILABLE.format(reason=e))
             )
             return
-        yield AnswerEvent(answer=self._checked(question, rewriter.raw, base, evidence))
+        yield AnswerEvent(answer=self._checked(question, rewriter.raw, base, evidence, sentences))
 
-    def _checked(self, question: str, raw: str, base: Answer, evidence: list[Evidence]) -> Answer:
-        """The model's answer after the sentence check, or the offline answer with a note."""
+    def _checked(
+        self,
+        question: str,
+        raw: str,
+        base: Answer,
+        evidence: list[Evidence],
+        sentences: Sequence[EvidenceSentence],
+    ) -> Answer:
+        """The model's answer after the sentence check, with the evidence sentences whose
+        answer-bearing items its wording lost quoted after it; or the offline answer with a note."""
         check = check_generated(raw, evidence, question=question, support=self.support)
         share = check.kept_share
-        if (
-            not check.text
-            or share < _MIN_KEPT
-            or (base.direct_answer and not _states(check.text, base.direct_answer))
-        ):
+        if not check.text or share < _MIN_KEPT:
             log.info("LLM answer failed the check (kept %.2f); offline answer shown", share)
             return dataclasses.replace(base, note=NOTE_UNSUPPORTED)
-        citations = [
-            dataclasses.replace(base.citations[i], index=n) for n, i in enumerate(check.used, 1)
-        ]
+        text, used, quoted = restore(
+            check.text, check.used, sentences, question=question, direct=base.direct_answer
+        )
+        if base.direct_answer and not _states(text, base.direct_answer):
+            log.info("LLM answer lost the direct answer; offline answer shown")
+            return dataclasses.replace(base, note=NOTE_UNSUPPORTED)
+        citations = [dataclasses.replace(base.citations[i], index=n) for n, i in enumerate(used, 1)]
         dropped = sum(not v.kept and bool(content_words(v.text)) for v in check.verdicts)
+        notes = [NOTE_TRIMMED.format(n=dropped)] if dropped else []
+        if quoted:
+            notes.append(NOTE_QUOTED.format(n=quoted))
         return dataclasses.replace(
             base,
-            text=check.text,
+            text=text,
             citations=citations,
             grounded=True,
             confidence=base.confidence * share,
-            note=NOTE_TRIMMED.format(n=dropped) if dropped else "",
+            note=" ".join(notes),
         )
+
+
+def _quoted(index: int, quote: str, sentences: Sequence[EvidenceSentence]) -> str:
+    """What the model may cite as evidence ``index``: the sentences the offline answer showed
+    from that passage (two apart in one passage share one citation), else its quote."""
+    shown = [s.text for s in sentences if s.evidence == index]
+    return " ".join(shown) if shown else quote

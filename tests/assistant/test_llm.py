@@ -100,12 +100,12 @@ QUESTION = "Thu ngân sách trên địa bàn ước đạt bao nhiêu?"
 
 
 def test_checked_answer_streams_then_replaces_and_cites(passages):
-    model = scripted("Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1].")
+    model = scripted("Thu ngân sách ước đạt 400,421 nghìn tỷ đồng, bằng 113,5% dự toán [1].")
     events = list(LLMAnswerer(chat_model=model).stream(QUESTION, passages))
     answer = events[-1].answer
     assert answer is not None and len(events) > 3  # token deltas, then the answer
     assert "400,421" in "".join(e.delta for e in events)
-    assert answer.text == "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1]."
+    assert answer.text == "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng, bằng 113,5% dự toán [1]."
     assert answer.grounded and not answer.abstained and 0 < answer.confidence <= 1
     (c,) = answer.citations
     assert c.index == 1 and c.passage is passages[0]
@@ -184,9 +184,12 @@ def test_a_planted_instruction_never_answers_an_unrelated_question(passages):
 
 
 def test_a_trimmed_answer_says_so(passages):
-    reply = "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1]. Con số này gấp đôi năm trước [1]."
+    reply = (
+        "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng, bằng 113,5% dự toán [1]. "
+        "Con số này gấp đôi năm trước [1]."
+    )
     answer = LLMAnswerer(chat_model=scripted(reply)).answer(QUESTION, passages)
-    assert answer.text == "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1]."
+    assert answer.text == "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng, bằng 113,5% dự toán [1]."
     assert "1 câu" in answer.note
     assert answer.confidence < ExtractiveAnswerer().answer(QUESTION, passages).confidence
 
@@ -337,7 +340,7 @@ def test_check_answer_refusal_with_markers_drops_them(passages):
 
 # ------------------------------------------------------------------ real HTTP round trip
 
-CANNED = "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1] [5]."
+CANNED = "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng, bằng 113,5% dự toán [1] [5]."
 
 
 class _StubOpenAI(BaseHTTPRequestHandler):
@@ -416,7 +419,8 @@ def test_real_http_round_trip_to_an_openai_compatible_server(stub_server, passag
     llm = LLMAnswerer.from_settings(settings)
     events = list(llm.stream("Thu ngân sách năm 2023 đạt bao nhiêu?", passages))
     answer = events[-1].answer
-    assert answer.text == "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1]." and not answer.note
+    assert answer.text == "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng, bằng 113,5% dự toán [1]."
+    assert not answer.note
     assert "".join(e.delta for e in events) == answer.text
     assert answer.grounded and [c.passage.chunk_id for c in answer.citations] == ["c1"]
     (req,) = _StubOpenAI.requests
