@@ -259,14 +259,16 @@ class LLMAnswerer(Answerer):
             yield AnswerEvent(delta=base.text)
             yield AnswerEvent(answer=base)
             return
+        carrying = _answer_carrying(base)
         sentences = shown_sentences(base.text, len(base.citations), direct=base.direct_answer)
+        sentences = [s for s in sentences if s.evidence < len(carrying.citations)]
         evidence = [
             Evidence(quote=_quoted(i, c.quote or c.passage.text, sentences), context=c.passage.text)
-            for i, c in enumerate(base.citations)
+            for i, c in enumerate(carrying.citations)
         ]
         shown = [
             dataclasses.replace(c.passage, text=e.quote)
-            for c, e in zip(base.citations, evidence, strict=True)
+            for c, e in zip(carrying.citations, evidence, strict=True)
         ]
         rewriter = MarkerRewriter(len(shown))
         try:
@@ -289,13 +291,16 @@ class LLMAnswerer(Answerer):
                 answer=dataclasses.replace(base, note=NOTE_UNAVAILABLE.format(reason=e))
             )
             return
-        yield AnswerEvent(answer=self._checked(question, rewriter.raw, base, evidence, sentences))
+        yield AnswerEvent(
+            answer=self._checked(question, rewriter.raw, base, carrying, evidence, sentences)
+        )
 
     def _checked(
         self,
         question: str,
         raw: str,
         base: Answer,
+        carrying: Answer,
         evidence: list[Evidence],
         sentences: Sequence[EvidenceSentence],
     ) -> Answer:
@@ -312,7 +317,9 @@ class LLMAnswerer(Answerer):
         if base.direct_answer and not _states(text, base.direct_answer):
             log.info("LLM answer lost the direct answer; offline answer shown")
             return dataclasses.replace(base, note=NOTE_UNSUPPORTED)
-        citations = [dataclasses.replace(base.citations[i], index=n) for n, i in enumerate(used, 1)]
+        citations = [
+            dataclasses.replace(carrying.citations[i], index=n) for n, i in enumerate(used, 1)
+        ]
         dropped = sum(not v.kept and bool(content_words(v.text)) for v in check.verdicts)
         notes = [NOTE_TRIMMED.format(n=dropped)] if dropped else []
         if quoted:
@@ -325,6 +332,22 @@ class LLMAnswerer(Answerer):
             confidence=base.confidence * share,
             note=" ".join(notes),
         )
+
+
+def _answer_carrying(base: Answer) -> Answer:
+    """The offline answer cut to the evidence that carries its answer.
+
+    When the offline answerer judged that one span answers the question (it leads
+    with that direct answer, "6,11% [1]", as both offline answerers do), the answer
+    is in the passage cited [1]; sentences it added from other passages are context
+    the model would word into claims citing passages that do not answer. Otherwise
+    (a list, an explanation, a question in several parts) every cited passage carries
+    part of the answer.
+    """
+    direct = base.direct_answer.rstrip(".,;:")
+    if direct and len(base.citations) > 1 and base.text.startswith(f"{direct} [1]"):
+        return dataclasses.replace(base, citations=base.citations[:1])
+    return base
 
 
 def _quoted(index: int, quote: str, sentences: Sequence[EvidenceSentence]) -> str:
