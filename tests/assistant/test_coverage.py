@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
+from pydantic import Field
 
+from assistant.answering.base import Answerer, AnswerEvent
 from assistant.answering.coverage import (
     EvidenceSentence,
     answer_items,
@@ -15,11 +17,21 @@ from assistant.answering.coverage import (
 )
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.llm import LLMAnswerer
-from assistant.types import Passage
+from assistant.types import Answer, Citation, Passage
 from eval.metrics import faithfulness_proxy
 
 AIRPORTS = "Vùng Thủ đô có các sân bay Nội Bài, Gia Lâm, Hòa Lạc và Vân Đồn."
 QUESTION = "Vùng Thủ đô có những sân bay nào?"
+
+
+class RecordingChat(GenericFakeChatModel):
+    """Scripted replies; records every message list it was sent."""
+
+    sent: list[list[BaseMessage]] = Field(default_factory=list)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.sent.append(list(messages))
+        return super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
 
 
 def scripted(reply: str) -> GenericFakeChatModel:
@@ -95,3 +107,47 @@ def test_a_model_that_keeps_every_item_is_shown_in_its_own_words(passages):
     answer = LLMAnswerer(chat_model=scripted(reply)).answer(QUESTION, passages)
     assert answer.text == reply and answer.note == ""
     assert answer.text != ExtractiveAnswerer().answer(QUESTION, passages).text
+
+
+class FixedOffline(Answerer):
+    """An offline answerer that always gives ``answer`` (the LLM answerer's evidence)."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.fixed = answer
+
+    def stream(self, question, passages):
+        yield AnswerEvent(answer=self.fixed)
+
+
+def _two_passage_answer(lead: bool) -> tuple[Answer, list[Passage]]:
+    a = Passage(text="Năm 2023 kinh tế Hà Nội tăng 6,27%.", source="/kb/a.txt", title="A",
+                score=0.9, chunk_id="a")  # fmt: skip
+    b = Passage(text="Đầu tư công năm 2023 giải ngân 90%.", source="/kb/b.txt", title="B",
+                score=0.8, chunk_id="b")  # fmt: skip
+    text = "Năm 2023 kinh tế Hà Nội tăng 6,27% [1]. Đầu tư công năm 2023 giải ngân 90% [2]."
+    answer = Answer(
+        text=("6,27% [1]\n\n" if lead else "") + text,
+        citations=[Citation(1, a, quote=a.text), Citation(2, b, quote=b.text)],
+        direct_answer="6,27%",
+        confidence=0.8,
+    )
+    return answer, [a, b]
+
+
+def test_a_one_span_answer_sends_the_model_only_the_passage_that_holds_it():
+    base, passages = _two_passage_answer(lead=True)
+    model = RecordingChat(messages=iter([AIMessage("Năm 2023 Hà Nội tăng 6,27% [1].")]))
+    answer = LLMAnswerer(chat_model=model, offline=FixedOffline(base)).answer("Tăng?", passages)
+    user = model.sent[0][-1].content
+    assert "6,27%" in user and "giải ngân" not in user
+    assert [c.passage.chunk_id for c in answer.citations] == ["a"]
+    assert answer.text == "Năm 2023 Hà Nội tăng 6,27% [1]."
+
+
+def test_an_answer_in_several_passages_sends_them_all():
+    base, passages = _two_passage_answer(lead=False)
+    model = RecordingChat(messages=iter([AIMessage("Năm 2023 Hà Nội tăng 6,27% [1].")]))
+    answer = LLMAnswerer(chat_model=model, offline=FixedOffline(base)).answer("Tăng?", passages)
+    assert "giải ngân" in model.sent[0][-1].content
+    assert "90%" in answer.text  # the second passage's figure, lost by the wording, quoted back
+    assert [c.passage.chunk_id for c in answer.citations] == ["a", "b"]
