@@ -11,7 +11,8 @@ for and would check against it (none of them fitted to any question set):
 
 * the offline answer's direct-answer span, where the sentence holds it;
 * every number (a token with a digit);
-* every name: a run of capitalised words, not the sentence's first word alone;
+* every name: a run of capitalised words, not the sentence's first word alone,
+  or a word in a script without case (北冰洋);
 * the items of a list: when a sentence enumerates (three or more short pieces
   between commas, semicolons, a colon, "và" / "hoặc"), each piece.
 
@@ -58,12 +59,14 @@ def _syllables(text: str) -> list[str]:
 
 
 def _names(sentence: str) -> list[str]:
-    """Runs of capitalised words; a capital only because it starts the sentence is not one."""
+    """Runs of capitalised (or caseless-script) words; a capital only because it starts the
+    sentence is not one."""
     words = list(_WORD_RE.finditer(sentence))
     runs: list[list[re.Match[str]]] = []
     for k, w in enumerate(words):
-        if not w.group(0)[:1].isupper():
-            continue
+        first_char = w.group(0)[:1]
+        if not (first_char.isupper() or (first_char.isalpha() and not first_char.islower())):
+            continue  # a name starts with a capital, or is written in a script without case
         joined = (
             runs
             and runs[-1][-1] is words[k - 1]

@@ -55,6 +55,7 @@ def test_items_are_numbers_names_and_list_pieces_the_question_does_not_state():
     assert answer_items("Thu ngân sách đạt 400,421 nghìn tỷ đồng.", question="") == ["400,421"]
     pieces = answer_items("Hà Nội ưu tiên: xe buýt điện, tàu điện ngầm và xe đạp công cộng.")
     assert {"xe buýt điện", "tàu điện ngầm", "xe đạp công cộng"} <= set(pieces)
+    assert "北冰洋" in answer_items("Bắc Băng Dương (tiếng Hán: 北冰洋) là đại dương nhỏ nhất.")
     # what the question already says is not asked of the answer
     assert answer_items("Hà Nội tăng 6,11%.", question="Hà Nội tăng bao nhiêu?") == ["6,11"]
 
