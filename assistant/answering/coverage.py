@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.citations import strip_markers
-from assistant.answering.grounding import content_words
+from assistant.answering.grounding import content_words, names
 from textvi import nfc, tokenize
 
 __all__ = ["EvidenceSentence", "answer_items", "lost_items", "restore", "shown_sentences"]
@@ -56,33 +56,6 @@ def _norm(text: str) -> str:
 
 def _syllables(text: str) -> list[str]:
     return [t.casefold() for t in tokenize(nfc(text)) if any(ch.isalnum() for ch in t)]
-
-
-def _names(sentence: str) -> list[str]:
-    """Runs of capitalised (or caseless-script) words; a capital only because it starts the
-    sentence is not one."""
-    words = list(_WORD_RE.finditer(sentence))
-    runs: list[list[re.Match[str]]] = []
-    for k, w in enumerate(words):
-        first_char = w.group(0)[:1]
-        if not (first_char.isupper() or (first_char.isalpha() and not first_char.islower())):
-            continue  # a name starts with a capital, or is written in a script without case
-        joined = (
-            runs
-            and runs[-1][-1] is words[k - 1]
-            and not sentence[words[k - 1].end() : w.start()].strip()
-        )
-        if joined:
-            runs[-1].append(w)
-        else:
-            runs.append([w])
-    first = words[0] if words else None
-    out = []
-    for run in runs:
-        if run[0] is first and len(run) == 1:
-            continue
-        out.append(sentence[run[0].start() : run[-1].end()])
-    return out
 
 
 def _list_pieces(sentence: str) -> list[str]:
@@ -117,7 +90,7 @@ def answer_items(sentence: str, *, question: str = "", direct: str = "") -> list
     if direct and _norm(direct) in _norm(sentence):
         items.append(direct.strip())
     items += [t for t in _syllables(sentence) if any(ch.isdigit() for ch in t)]
-    items += _names(sentence)
+    items += names(sentence)
     items += _list_pieces(sentence)
     out: list[str] = []
     for item in items:

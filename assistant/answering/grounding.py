@@ -5,6 +5,9 @@ The LLM answerer gives the model only the evidence the offline answerer chose
 
 * its *content words* (syllables that are not function words) must occur in
   the evidence it cites — at least ``support`` of them, and every number;
+* every name in it (capitalised words, :func:`names`) must be written as one
+  string in that evidence or in the question: "đại dương Trung Quốc" from a
+  passage with "trung bình" and "quốc tế" is words recombined, not evidence;
 * the words a sentence may draw on from a piece of evidence are the evidence
   sentence itself plus the words of the question that its passage also holds
   (so "Dân số Hà Nội năm 2023 là …" may restate the question's subject), never
@@ -31,7 +34,14 @@ from dataclasses import dataclass
 from assistant.answering.citations import marker_numbers, strip_markers
 from textvi import nfc, tokenize
 
-__all__ = ["Evidence", "GroundingCheck", "SentenceVerdict", "check_generated", "content_words"]
+__all__ = [
+    "Evidence",
+    "GroundingCheck",
+    "SentenceVerdict",
+    "check_generated",
+    "content_words",
+    "names",
+]
 
 # Function words: in every passage, so they would make any sentence look supported.
 _FUNCTION_WORDS = frozenset(
@@ -48,6 +58,40 @@ _NUMBER_RE = re.compile(r"\d")
 _SPLIT_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _ENUMERATOR_RE = re.compile(r"^\s*(?:[-•*+]|\d{1,2}[.)]|[a-zA-Z][.)])\s+")
 _LEADING_MARKERS_RE = re.compile(r"^(?:[ \t]*\[[\d ,;–-]+\])+")
+
+
+_NAME_WORD_RE = re.compile(r"[^\W_]+(?:[.,/-][^\W_]+)*")
+
+
+def names(sentence: str) -> list[str]:
+    """Runs of capitalised (or caseless-script) words; a capital only because it starts the
+    sentence is not one.
+
+    >>> names("Đại dương này giáp Đông Nam Á và châu Phi; tiếng Hán: 北冰洋.")
+    ['Đông Nam Á', 'Phi', 'Hán', '北冰洋']
+    """
+    words = list(_NAME_WORD_RE.finditer(sentence))
+    runs: list[list[re.Match[str]]] = []
+    for k, w in enumerate(words):
+        first_char = w.group(0)[:1]
+        if not (first_char.isupper() or (first_char.isalpha() and not first_char.islower())):
+            continue  # a name starts with a capital, or is written in a script without case
+        joined = (
+            runs
+            and runs[-1][-1] is words[k - 1]
+            and not sentence[words[k - 1].end() : w.start()].strip()
+        )
+        if joined:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    first = words[0] if words else None
+    out = []
+    for run in runs:
+        if run[0] is first and len(run) == 1:
+            continue
+        out.append(sentence[run[0].start() : run[-1].end()])
+    return out
 
 
 def _words(text: str) -> list[str]:
@@ -148,6 +192,16 @@ def _best_cites(
     return (), 0.0
 
 
+def _norm(text: str) -> str:
+    return " ".join(nfc(text).split()).casefold()
+
+
+def _names_stated(sentence: str, evidence: Sequence[Evidence], asked: str) -> bool:
+    """Every name of ``sentence`` is written, as one string, in its evidence or the question."""
+    written = " ".join(_norm(e.quote) for e in evidence)
+    return all(_norm(n) in written or _norm(n) in asked for n in names(sentence))
+
+
 def check_generated(
     text: str, evidence: Sequence[Evidence], *, question: str = "", support: float = 0.8
 ) -> GroundingCheck:
@@ -161,12 +215,15 @@ def check_generated(
     if not 0.0 <= support <= 1.0:
         raise ValueError("support must be between 0 and 1")
     vocabs = _vocabularies(evidence, question)
+    asked = _norm(question)
     verdicts: list[SentenceVerdict] = []
     used: list[int] = []
     parts: list[str] = []
     for sentence, cited in _sentences(text):
         words = content_words(sentence)
         cites, share = _best_cites(words, cited, vocabs, support) if words else ((), 0.0)
+        if cites and not _names_stated(sentence, [evidence[k - 1] for k in cites], asked):
+            cites, share = (), 0.0  # a name its evidence never writes: words recombined
         kept = bool(cites)
         verdicts.append(SentenceVerdict(sentence, cites, share, kept))
         if not kept:

@@ -16,6 +16,7 @@ from assistant.answering.coverage import (
     shown_sentences,
 )
 from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.grounding import Evidence, check_generated
 from assistant.answering.llm import LLMAnswerer
 from assistant.types import Answer, Citation, Passage
 from eval.metrics import faithfulness_proxy
@@ -152,3 +153,13 @@ def test_an_answer_in_several_passages_sends_them_all():
     assert "giải ngân" in model.sent[0][-1].content
     assert "90%" in answer.text  # the second passage's figure, lost by the wording, quoted back
     assert [c.passage.chunk_id for c in answer.citations] == ["a", "b"]
+
+
+def test_a_name_the_evidence_never_writes_is_words_recombined_and_dropped():
+    ev = [Evidence(quote="Độ mặn của nó thấp nhất so với độ mặn trung bình của các đại dương "
+                   "theo quy ước quốc tế.")]  # fmt: skip
+    q = "Độ mặn của đại dương nào thấp nhất?"
+    recombined = check_generated("Độ mặn thấp nhất là đại dương Trung Quốc [1].", ev, question=q)
+    assert recombined.text == "" and not recombined.verdicts[0].kept
+    plain = check_generated("Độ mặn của nó thấp nhất so với các đại dương [1].", ev, question=q)
+    assert plain.verdicts[0].kept
