@@ -61,12 +61,14 @@ class DocumentsMixin:
 
     def ingest(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         *,
         progress: bool | Progress = False,
         rebuild: bool = False,
     ) -> IngestReport:
         """Index files and folders (recursively); returns what changed.
+
+        ``paths`` is one path or a list of them.
 
         Unchanged files are skipped, changed files replace their old chunks,
         files removed from an ingested folder are removed from the index, and a
@@ -82,7 +84,9 @@ class DocumentsMixin:
         waits for all of it, or gives up having changed nothing.
         """
         c = self.components
-        paths = [Path(p) for p in paths]
+        # one path given alone is that path (a str is also an iterable of its characters)
+        single = isinstance(paths, (str, os.PathLike))
+        paths = [Path(paths)] if single else [Path(p) for p in paths]
         report = IngestReport()
         with c.index.writing():
             pending = self._pending_rebuild()

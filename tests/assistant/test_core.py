@@ -40,6 +40,14 @@ def test_ingest_retrieve_roundtrip(bot, tiny_corpus):
     assert passages[0].score >= passages[1].score
 
 
+@pytest.mark.parametrize("as_given", [str, Path])
+def test_one_path_given_alone_is_one_path_not_its_characters(bot, tiny_corpus, as_given):
+    # a str is an iterable of characters: "/" among them would ingest the whole disk
+    report = bot.ingest(as_given(tiny_corpus))
+    assert sorted(Path(s).name for s in report.added) == ["giao_thong.txt", "kinh_te.txt", "quy_hoach.txt"]
+    assert not report.failed
+
+
 def test_question_without_diacritics_finds_the_passage(bot, tiny_corpus):
     bot.ingest([tiny_corpus])
     top = bot.retrieve("tang truong kinh te binh quan bao nhieu", k=1)[0]
