@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import gradio as gr
 
 from assistant import StoreError
+from assistant.conversation import turn_of
 from assistant.core import check_k
-from assistant.types import AssistantError
+from assistant.types import Answer, AssistantError
 from webapp.chat import ChatSession
 from webapp.ui_format import citations_json, passages_json, user_error_message
 
@@ -22,13 +24,10 @@ MAX_API_K = 20
 
 
 def api_functions(session: ChatSession, default_k: int, answer_k: int) -> dict[str, Callable]:
-    """The endpoint functions by API name: ask, retrieve, sources, delete_source."""
+    """The endpoint functions by API name: ask, ask_detail, retrieve, sources, delete_source."""
     assistant = session.assistant
 
-    def ask(
-        question: str, history: list[dict] | str | None = None, k: int = answer_k
-    ) -> tuple[str, list[dict], bool]:
-        """Answer a question; history is a list of {"question", "answer"} of earlier turns."""
+    def _answer(question: str, history: list[dict] | str | None, k: int) -> Answer:
         try:
             if isinstance(history, str):
                 try:
@@ -37,10 +36,35 @@ def api_functions(session: ChatSession, default_k: int, answer_k: int) -> dict[s
                     raise AssistantError(
                         "Lịch sử hội thoại không phải JSON hợp lệ. (The history is not valid JSON.)"
                     ) from None
-            answer = assistant.ask(question, history or [], k=_api_k(k, answer_k))
+            return assistant.ask(question, history or [], k=_api_k(k, answer_k))
         except (AssistantError, StoreError) as e:
             raise gr.Error(user_error_message(e)) from None
+
+    def ask(
+        question: str, history: list[dict] | str | None = None, k: int = answer_k
+    ) -> tuple[str, list[dict], bool]:
+        """Answer a question; history is a list of {"question", "answer"} of earlier turns."""
+        answer = _answer(question, history, k)
         return answer.text, citations_json(answer), answer.abstained
+
+    def ask_detail(question: str, history: list[dict] | str | None = None, k: int = answer_k) -> dict:
+        """The whole answer as one dict: text, citations, abstained, direct_answer, confidence,
+        understood_as (the reading answered when the conversation was used), search_query,
+        note, grounded, and ``turn``: the dict to append to ``history`` for the next question
+        (it keeps the reading, so a follow-up of a follow-up builds on the right subject)."""
+        answer = _answer(question, history, k)
+        return {
+            "text": answer.text,
+            "citations": citations_json(answer),
+            "abstained": answer.abstained,
+            "direct_answer": answer.direct_answer,
+            "confidence": answer.confidence,
+            "understood_as": answer.understood_as,
+            "search_query": answer.search_query,
+            "note": answer.note,
+            "grounded": answer.grounded,
+            "turn": asdict(turn_of(answer)),
+        }
 
     def retrieve(question: str, k: int = default_k) -> list[dict]:
         """The passages retrieved for a question, best first."""
@@ -72,6 +96,7 @@ def api_functions(session: ChatSession, default_k: int, answer_k: int) -> dict[s
 
     return {
         "ask": ask,
+        "ask_detail": ask_detail,
         "retrieve": retrieve,
         "sources": list_sources,
         "delete_source": delete_source,

@@ -29,7 +29,7 @@ def client(running_app) -> Client:
 def test_named_endpoints_are_listed(client):
     api = client.view_api(print_info=False, return_format="dict")
     names = set(api["named_endpoints"])
-    assert {"/ask", "/retrieve", "/upload", "/sources", "/delete_source"} <= names
+    assert {"/ask", "/ask_detail", "/retrieve", "/upload", "/sources", "/delete_source"} <= names
     # the chat UI's own events are not part of the public API
     assert not any(n.startswith("/respond") or n.startswith("/record") for n in names)
 
@@ -80,6 +80,22 @@ def test_follow_up_passes_the_conversation(client, running_app, monkeypatch):
     assert text
     if not abstained:
         assert any("143" in c["title"] for c in citations)
+
+
+def test_ask_detail_gives_the_whole_answer_and_the_turn_to_send_back(client):
+    text, _, _ = client.predict(QUESTION, [], 3, api_name="/ask")
+    detail = client.predict(QUESTION, [], 3, api_name="/ask_detail")
+    assert detail["text"] == text and detail["abstained"] is False
+    assert {c["index"] for c in detail["citations"]} >= {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    assert 0.0 <= detail["confidence"] <= 1.0 and detail["understood_as"] == ""
+    turn = detail["turn"]
+    assert (turn["question"], turn["answer"]) == (QUESTION, text)
+    assert turn["search_query"] == detail["search_query"]
+    # the turn goes back as history as it is; a follow-up says which reading it answered
+    follow = client.predict("Còn năm 2023 thì sao?", [turn], 3, api_name="/ask_detail")
+    assert follow["turn"]["question"] == "Còn năm 2023 thì sao?"
+    assert follow["turn"]["understood_as"] == follow["understood_as"]
+    assert follow["understood_as"] != "Còn năm 2023 thì sao?"
 
 
 def test_history_may_be_sent_as_json_text(client):
