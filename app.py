@@ -25,6 +25,11 @@ with ``gradio_client`` (they do not depend on the chat UI)::
     history = [{"question": "Hà Nội đặt mục tiêu tăng trưởng bình quân bao nhiêu?", "answer": text}]
     text2, citations2, _ = client.predict("Còn năm 2030 thì sao?", history, 10, api_name="/ask")
 
+    # ask_detail(question, history, k) -> {"text", "citations", "abstained", "direct_answer",
+    #   "confidence", "understood_as", "search_query", "note", "grounded", "turn"}
+    #   "turn" is the dict to append to history as it is (it keeps the reading answered)
+    detail = client.predict("Còn năm 2030 thì sao?", history, 10, api_name="/ask_detail")
+
     # retrieve(question: str, k: int) -> [{"rank", "title", "source", "outlet", "date",
     #                                      "score", "chunk_id", "text"}]
     passages = client.predict("điểm nghẽn giao thông", 5, api_name="/retrieve")
