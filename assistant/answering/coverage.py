@@ -38,7 +38,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answering.citations import strip_markers
+from assistant.answering.citations import marker_numbers, strip_markers
 from assistant.answering.grounding import content_words, names
 from textvi import nfc, tokenize
 
@@ -159,7 +159,7 @@ def restore(
     # (sentence, evidence indexes) in reading order: the model's, then the quoted ones
     pieces: list[tuple[str, list[int]]] = []
     for piece in _PIECE_SPLIT_RE.split(text.strip()):
-        cites = [used[k - 1] for k in _marker_ints(piece) if 1 <= k <= len(used)]
+        cites = [used[k - 1] for k in marker_numbers(piece) if 1 <= k <= len(used)]
         body = " ".join(strip_markers(piece).split())
         words = set(content_words(body))
         if body and not any(words <= set(content_words(q.text)) for q in quoted):
@@ -198,11 +198,7 @@ def shown_sentences(text: str, n_citations: int, *, direct: str = "") -> list[Ev
         body = " ".join(m.group(1).split())
         if not body or (direct and _norm(body).strip(" .,;:") == _norm(direct).strip(" .,;:")):
             continue
-        cites = [k for k in _marker_ints(m.group(2)) if 1 <= k <= n_citations]
+        cites = [k for k in marker_numbers(m.group(2)) if 1 <= k <= n_citations]
         if cites:
             out.append(EvidenceSentence(body + m.group(3), cites[0] - 1))
     return out
-
-
-def _marker_ints(markers: str) -> list[int]:
-    return [int(k) for k in re.findall(r"\d+", markers)]

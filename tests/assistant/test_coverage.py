@@ -88,6 +88,16 @@ def test_restore_quotes_the_sentence_whose_item_was_lost_and_drops_what_it_repea
     assert unchanged == ("Có Nội Bài, Gia Lâm, Hòa Lạc, Vân Đồn [1].", [0], 0)
 
 
+def test_a_number_in_a_kept_sentence_is_not_read_as_a_citation():
+    # "2" in "có 2 sân bay" is a figure, not the marker [2]: only [1] supports the sentence
+    text, used, n = restore(
+        "Hà Nội có 2 sân bay [1].", [0, 1], [EvidenceSentence(AIRPORTS, 0)], question=QUESTION
+    )
+    assert n == 1
+    assert used == [0]
+    assert "[2]" not in text
+
+
 def test_shown_sentences_follow_the_offline_answers_markers():
     text = "20% [1]\n\nBao phủ 20% diện tích [1]. Sâu 3.741 m [2]. Rộng 10.000 km [1]."
     got = [(s.text, s.evidence) for s in shown_sentences(text, 2, direct="20%")]
