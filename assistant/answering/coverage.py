@@ -39,8 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.citations import marker_numbers, strip_markers
-from assistant.answering.grounding import content_words, names
-from textvi import nfc, tokenize
+from assistant.answering.grounding import content_words, names, normalized, syllables
 
 __all__ = ["EvidenceSentence", "answer_items", "lost_items", "restore", "shown_sentences"]
 
@@ -51,11 +50,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:[.,/-][^\W_]+)*")
 
 
 def _norm(text: str) -> str:
-    return " ".join(nfc(strip_markers(text)).split()).casefold()
-
-
-def _syllables(text: str) -> list[str]:
-    return [t.casefold() for t in tokenize(nfc(text)) if any(ch.isalnum() for ch in t)]
+    return normalized(strip_markers(text))
 
 
 def _list_pieces(sentence: str) -> list[str]:
@@ -85,16 +80,16 @@ def answer_items(sentence: str, *, question: str = "", direct: str = "") -> list
     >>> answer_items("Năm 2023 kinh tế Hà Nội tăng 6,11%.", question="Kinh tế Hà Nội tăng bao nhiêu?")
     ['2023', '6,11']
     """
-    asked = set(_syllables(question))
+    asked = set(syllables(question))
     items: list[str] = []
     if direct and _norm(direct) in _norm(sentence):
         items.append(direct.strip())
-    items += [t for t in _syllables(sentence) if any(ch.isdigit() for ch in t)]
+    items += [t for t in syllables(sentence) if any(ch.isdigit() for ch in t)]
     items += names(sentence)
     items += _list_pieces(sentence)
     out: list[str] = []
     for item in items:
-        words = _syllables(item)
+        words = syllables(item)
         if words and not set(words) <= asked and item not in out:
             out.append(item)
     return out
@@ -103,7 +98,7 @@ def answer_items(sentence: str, *, question: str = "", direct: str = "") -> list
 def _kept(item: str, text_norm: str, text_words: set[str]) -> bool:
     if _norm(item) in text_norm:
         return True
-    if len(_syllables(item)) > 2 and not any(ch.isdigit() for ch in item):
+    if len(syllables(item)) > 2 and not any(ch.isdigit() for ch in item):
         # a list piece or long name: all of its content words, in any order
         words = content_words(item)
         return bool(words) and all(w in text_words for w in words)
@@ -113,7 +108,7 @@ def _kept(item: str, text_norm: str, text_words: set[str]) -> bool:
 def lost_items(text: str, sentence: str, *, question: str = "", direct: str = "") -> list[str]:
     """The answer-bearing items of ``sentence`` that ``text`` leaves out."""
     text_norm = _norm(text)
-    text_words = set(_syllables(text))
+    text_words = set(syllables(text))
     return [
         item
         for item in answer_items(sentence, question=question, direct=direct)

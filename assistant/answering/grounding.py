@@ -41,6 +41,8 @@ __all__ = [
     "check_generated",
     "content_words",
     "names",
+    "normalized",
+    "syllables",
 ]
 
 # Function words: in every passage, so they would make any sentence look supported.
@@ -94,7 +96,8 @@ def names(sentence: str) -> list[str]:
     return out
 
 
-def _words(text: str) -> list[str]:
+def syllables(text: str) -> list[str]:
+    """The syllables and numbers of ``text``, NFC and case-folded (punctuation left out)."""
     return [t.casefold() for t in tokenize(nfc(text)) if any(ch.isalnum() for ch in t)]
 
 
@@ -104,7 +107,7 @@ def content_words(text: str) -> list[str]:
     >>> content_words("- Kinh tế của Hà Nội tăng 6,11%.")
     ['kinh', 'tế', 'hà', 'nội', 'tăng', '6,11']
     """
-    return [w for w in _words(_ENUMERATOR_RE.sub("", text)) if w not in _FUNCTION_WORDS]
+    return [w for w in syllables(_ENUMERATOR_RE.sub("", text)) if w not in _FUNCTION_WORDS]
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,9 @@ def _sentences(text: str) -> list[tuple[str, list[int]]]:
 
 
 def _vocabularies(evidence: Sequence[Evidence], question: str) -> list[frozenset[str]]:
-    asked = set(_words(question))
+    asked = set(syllables(question))
     return [
-        frozenset(_words(e.quote)) | (asked & set(_words(e.context or e.quote))) for e in evidence
+        frozenset(syllables(e.quote)) | (asked & set(syllables(e.context or e.quote))) for e in evidence
     ]
 
 
@@ -192,14 +195,15 @@ def _best_cites(
     return (), 0.0
 
 
-def _norm(text: str) -> str:
+def normalized(text: str) -> str:
+    """``text`` NFC, case-folded, its whitespace collapsed (for comparing strings)."""
     return " ".join(nfc(text).split()).casefold()
 
 
 def _names_stated(sentence: str, evidence: Sequence[Evidence], asked: str) -> bool:
     """Every name of ``sentence`` is written, as one string, in its evidence or the question."""
-    written = " ".join(_norm(e.quote) for e in evidence)
-    return all(_norm(n) in written or _norm(n) in asked for n in names(sentence))
+    written = " ".join(normalized(e.quote) for e in evidence)
+    return all(normalized(n) in written or normalized(n) in asked for n in names(sentence))
 
 
 def check_generated(
@@ -215,7 +219,7 @@ def check_generated(
     if not 0.0 <= support <= 1.0:
         raise ValueError("support must be between 0 and 1")
     vocabs = _vocabularies(evidence, question)
-    asked = _norm(question)
+    asked = normalized(question)
     verdicts: list[SentenceVerdict] = []
     used: list[int] = []
     parts: list[str] = []
