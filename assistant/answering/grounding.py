@@ -6,8 +6,10 @@ The LLM answerer gives the model only the evidence the offline answerer chose
 * its *content words* (syllables that are not function words) must occur in
   the evidence it cites — at least ``support`` of them, and every number;
 * every name in it (capitalised words, :func:`names`) must be written as one
-  string in that evidence or in the question: "đại dương Trung Quốc" from a
-  passage with "trung bình" and "quốc tế" is words recombined, not evidence;
+  string in that evidence, or be a name of the question its passage also writes:
+  "đại dương Trung Quốc" from a passage with "trung bình" and "quốc tế" is words
+  recombined, and the question's subject put before another subject's fact is
+  not evidence either;
 * the words a sentence may draw on from a piece of evidence are the evidence
   sentence itself plus the words of the question that its passage also holds
   (so "Dân số Hà Nội năm 2023 là …" may restate the question's subject), never
@@ -201,9 +203,16 @@ def normalized(text: str) -> str:
 
 
 def _names_stated(sentence: str, evidence: Sequence[Evidence], asked: str) -> bool:
-    """Every name of ``sentence`` is written, as one string, in its evidence or the question."""
+    """Every name of ``sentence`` is written, as one string, in its evidence, or is a name
+    of the question that the evidence's passage also writes (as for content words): the
+    question's subject put in front of a fact from a passage about something else
+    ("Bề rộng của Ấn Độ Dương là 9.600 km" from a passage on the Atlantic) is not evidence."""
     written = " ".join(normalized(e.quote) for e in evidence)
-    return all(normalized(n) in written or normalized(n) in asked for n in names(sentence))
+    around = " ".join(normalized(e.context or e.quote) for e in evidence)
+    return all(
+        (n := normalized(name)) in written or (n in asked and n in around)
+        for name in names(sentence)
+    )
 
 
 def check_generated(
