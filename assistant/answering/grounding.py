@@ -114,10 +114,12 @@ def content_words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One piece of evidence the model may cite: the sentence(s) quoted, and its passage."""
+    """One piece of evidence the model may cite: the sentence(s) quoted, its passage, and
+    the title of its article (which may name the subject its sentences leave implicit)."""
 
     quote: str
     context: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,11 +206,11 @@ def normalized(text: str) -> str:
 
 def _names_stated(sentence: str, evidence: Sequence[Evidence], asked: str) -> bool:
     """Every name of ``sentence`` is written, as one string, in its evidence, or is a name
-    of the question that the evidence's passage also writes (as for content words): the
+    of the question that the evidence's passage (or its title) also writes: the
     question's subject put in front of a fact from a passage about something else
     ("Bề rộng của Ấn Độ Dương là 9.600 km" from a passage on the Atlantic) is not evidence."""
     written = " ".join(normalized(e.quote) for e in evidence)
-    around = " ".join(normalized(e.context or e.quote) for e in evidence)
+    around = " ".join(normalized(f"{e.title}\n{e.context or e.quote}") for e in evidence)
     return all(
         (n := normalized(name)) in written or (n in asked and n in around)
         for name in names(sentence)

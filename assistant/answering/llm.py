@@ -43,7 +43,7 @@ from assistant.answering.base import Answerer, AnswerEvent
 from assistant.answering.citations import MarkerRewriter
 from assistant.answering.coverage import EvidenceSentence, restore, shown_sentences
 from assistant.answering.grounding import Evidence, check_generated, content_words
-from assistant.types import Answer, Citation, Passage
+from assistant.types import Answer, Passage
 from prompts.answer import SYSTEM_PROMPT, USER_PROMPT, format_passages
 from textvi import nfc
 
@@ -263,7 +263,11 @@ class LLMAnswerer(Answerer):
         sentences = shown_sentences(base.text, len(base.citations), direct=base.direct_answer)
         sentences = [s for s in sentences if s.evidence < len(carrying.citations)]
         evidence = [
-            Evidence(quote=_quoted(i, c.quote or c.passage.text, sentences), context=_passage(c))
+            Evidence(
+                quote=_quoted(i, c.quote or c.passage.text, sentences),
+                context=c.passage.text,
+                title=c.passage.title,
+            )
             for i, c in enumerate(carrying.citations)
         ]
         shown = [
@@ -355,9 +359,3 @@ def _quoted(index: int, quote: str, sentences: Sequence[EvidenceSentence]) -> st
     from that passage (two apart in one passage share one citation), else its quote."""
     shown = [s.text for s in sentences if s.evidence == index]
     return " ".join(shown) if shown else quote
-
-
-def _passage(citation: Citation) -> str:
-    """The cited passage as the check reads it: its article's title (which names the subject
-    its sentences may leave implicit, "Đại dương này …") and its text."""
-    return f"{citation.passage.title}\n{citation.passage.text}".strip()

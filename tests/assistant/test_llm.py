@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -301,22 +302,29 @@ def test_check_generated_allows_the_question_words_the_passage_holds():
 def test_check_generated_rejects_the_questions_subject_put_before_another_subjects_fact():
     # most of its words are the evidence's, so only the name tells the subjects apart
     fact = "có bề rộng từ Đông sang Tây khoảng 9.600 km, mỗi năm lại rộng thêm 2-3 cm."
-    ev = [Evidence(f"Đại Tây Dương {fact}", context=f"Đại Tây Dương\nĐại Tây Dương {fact}")]
+    ev = [Evidence(f"Đại Tây Dương {fact}", context=f"Đại Tây Dương {fact}", title="Đại Tây Dương")]
     q = "Bề rộng của Ấn Độ Dương?"
     swapped = f"Ấn Độ Dương {fact[:-1]} [1]."
     assert not check_generated(swapped, ev, question=q).text
     assert check_generated(f"Đại Tây Dương {fact[:-1]} [1].", ev, question=q).text
     # the same sentence is evidence when the passage is about the question's subject
-    indian = [Evidence(f"Đại dương này {fact}", context=f"Ấn Độ Dương\nĐại dương này {fact}")]
+    indian = [
+        Evidence(f"Đại dương này {fact}", context=f"Đại dương này {fact}", title="Ấn Độ Dương")
+    ]
     assert check_generated(swapped, indian, question=q).text
 
 
 def test_the_llm_answer_may_name_the_subject_only_its_article_title_states():
-    p = Passage(text="Đại dương này có diện tích 75.000.000 km².", source="a.md",
-                title="Ấn Độ Dương", score=1.0, chunk_id="a")  # fmt: skip
-    model = scripted("Ấn Độ Dương có diện tích 75.000.000 km² [1].")
+    fact = "có diện tích 75.000.000 km² bao phủ 20% diện tích mặt nước trên Trái Đất"
+    p = Passage(text=f"Đại dương này {fact}.", source="a.md", title="Ấn Độ Dương", score=1.0,
+                chunk_id="a")  # fmt: skip
+    model = scripted(f"Ấn Độ Dương {fact} [1].")
     a = LLMAnswerer(chat_model=model).answer("Diện tích Ấn Độ Dương là bao nhiêu?", [p])
-    assert a.grounded and a.text.startswith("Ấn Độ Dương có diện tích 75.000.000 km² [1]")
+    assert a.grounded and a.text.startswith(f"Ấn Độ Dương {fact} [1]")
+    untitled = dataclasses.replace(p, title="")
+    model = scripted(f"Ấn Độ Dương {fact} [1].")
+    b = LLMAnswerer(chat_model=model).answer("Diện tích Ấn Độ Dương là bao nhiêu?", [untitled])
+    assert not b.text.startswith("Ấn Độ Dương")  # nothing says this passage is about it
 
 
 def test_check_generated_never_accepts_an_unstated_number():
