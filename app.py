@@ -65,6 +65,7 @@ from assistant.errors import exit_code
 from assistant.settings import Settings
 from webapp.api_endpoints import api_functions
 from webapp.chat import (  # noqa: F401  (ChatSession and the mode labels are part of app's API)
+    BUSY_NOTE,
     MODE_EXTRACTIVE,
     MODE_LLM,
     UNEXPECTED_ERROR,
@@ -113,6 +114,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
 
     with gr.Blocks(title="Trợ lý hỏi đáp tài liệu", analytics_enabled=False) as demo:
         turns = gr.State([])
+        answering = gr.State(None)  # the answer in progress: shown so far, kept if stopped
         conversation_id = gr.State("")
         undo = gr.State(None)
         reason_for = gr.State("")
@@ -172,6 +174,16 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                             send = gr.Button(
                                 "Gửi", variant="primary", scale=1, elem_id="send", min_width=64
                             )
+                            # takes Send's place while an answer is being produced
+                            stop = gr.Button(
+                                "⏹ Dừng",
+                                variant="stop",
+                                scale=1,
+                                elem_id="stop",
+                                min_width=64,
+                                visible=False,
+                            )
+                        busy_note = gr.Markdown(BUSY_NOTE, visible=False, elem_id="busy-note")
                         with gr.Row():
                             # opens the sources drawer on a phone (webapp/chat_page.js)
                             gr.Button("📚 Nguồn", size="sm", elem_id="sources-toggle")
@@ -246,19 +258,33 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         gr.Markdown(FOOTER_MD, elem_id="page-footer")
 
         # ---------------------------------------------------------- events
-        chat_view = [chatbot, sources_panel, turns, question]
+        busy = [send, stop, busy_note]
         ask_in_chat = dict(
             fn=h.respond,
-            inputs=[question, turns, k_slider, mode],
-            outputs=chat_view,
+            inputs=[question, turns, k_slider, mode, answering],
+            outputs=[chatbot, sources_panel, turns, question, answering, *busy],
             show_progress="minimal",
             **private,
         )
         save = dict(
             fn=h.save, inputs=[browser_id, conversation_id, turns], outputs=conversations, **private
         )
-        gr.on([question.submit, send.click], **ask_in_chat).then(**save)
-        examples.load_input_event.then(**ask_in_chat).then(**save)  # asked at once
+        # a stopped answer ends as a failure (Gradio runs .failure after a cancel): its
+        # question stays in the chat, marked, and the turns and saved conversation agree
+        settle = dict(
+            fn=h.settle,
+            inputs=[answering, turns],
+            outputs=[chatbot, sources_panel, turns, answering, *busy],
+            **private,
+        )
+        asked = [
+            gr.on([question.submit, send.click], **ask_in_chat),
+            examples.load_input_event.then(**ask_in_chat),  # asked at once
+        ]
+        for event in asked:
+            event.success(**save)
+            event.failure(**settle).then(**save)
+        stop.click(None, cancels=asked, **private)
         gr.on(  # our button, and the chatbot's own trash icon: both offer an undo
             [clear.click, chatbot.clear],
             h.clear,

@@ -8,11 +8,14 @@ conversation, see :mod:`webapp.conversations`)::
      "sources": ["/abs/path.txt"], "citations": [...], "abstained": False,
      "mode": "extractive", "k": 5}
 
-An error turn has ``"error": True`` and no sources.
+An error turn has ``"error": True`` and no sources. A turn stopped by the user
+(:func:`stopped_turn`) is one too, with ``"stopped": True``: what was shown of it
+stays in the chat, marked, and it is never read as history.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections.abc import Sequence
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from webapp.feedback import FeedbackLog, citation_records
 from webapp.sources_panel import NO_SOURCES_HTML, render_sources_html
 from webapp.ui_format import (
+    escape_markdown,
     format_answer_markdown,
     format_error_markdown,
     format_question_markdown,
@@ -39,6 +43,16 @@ MODES = {MODE_EXTRACTIVE: "extractive", MODE_LLM: "llm"}
 THINKING = "⏳ Đang tìm trong tài liệu…"
 UNEXPECTED_ERROR = "Xin lỗi, đã có lỗi khi trả lời câu hỏi này. Hãy thử lại sau."
 EMPTY_QUESTION = "Hãy nhập câu hỏi vào ô bên dưới trước khi bấm Gửi."
+#: shown under the question box while an answer is being produced
+BUSY_NOTE = (
+    "⏳ Đang trả lời… Câu hỏi mới gửi được khi trả lời xong, "
+    "hoặc bấm **⏹ Dừng** để dừng câu trả lời này."
+)
+#: a second question sent while answering (an example clicked, say)
+BUSY_WARNING = "Đang trả lời câu hỏi trước. Hãy chờ trả lời xong hoặc bấm ⏹ Dừng rồi gửi lại."
+STOPPED_MARK = "⏹ *(đã dừng)*"
+STOPPED_EMPTY = "⏹ *(đã dừng trước khi có câu trả lời)*"
+_MARKER = re.compile(r"\s*\[\d{1,2}\]")
 
 
 class ChatSession:
@@ -138,6 +152,25 @@ def error_turn(question: str, message: str) -> dict[str, Any]:
         "sources": [],
         "citations": [],
         "error": True,
+    }
+
+
+def stopped_turn(question: str, shown: str, mode: str, k: int) -> dict[str, Any]:
+    """The turn for an answer the user stopped: ``shown`` (the text streamed so far)
+    marked as stopped. It has no sources, so its ``[n]`` markers are dropped; like an
+    error turn it gets no vote and is not history for the next question.
+
+    >>> stopped_turn("Hà Nội tăng trưởng bao nhiêu?", "Tăng 7,5% [1] và", "llm", 5)["display"]
+    'Tăng 7,5% và\\n\\n⏹ *(đã dừng)*'
+    """
+    body = _MARKER.sub("", shown).strip()
+    display = f"{escape_markdown(body)}\n\n{STOPPED_MARK}" if body else STOPPED_EMPTY
+    return {
+        **error_turn(question, ""),
+        "display": display,
+        "stopped": True,
+        "mode": mode,
+        "k": k,
     }
 
 

@@ -6,6 +6,8 @@
 //   a click shows that answer's sources and scrolls to source n;
 // * a card's "Đọc toàn văn" opens the whole document at the passage, highlighted;
 // * on a phone the sources panel is a drawer that a chip or "📚 Nguồn" opens;
+// * while an answer is being produced (Stop shown instead of Send), Enter in the
+//   question box keeps the question there and points at the busy note;
 // * Gradio's English "Liked"/"Disliked" labels are said in Vietnamese.
 if (!window.__assistantChat) {
   window.__assistantChat = true;
@@ -241,6 +243,23 @@ if (!window.__assistantChat) {
       if (e.target.closest?.("#sources-close")) {
         drawer(false);
       }
+    },
+    true
+  );
+  // Enter while answering: the question stays in the box, the note says why
+  const answering = () => !!document.querySelector("#stop")?.offsetParent;
+  document.addEventListener(
+    "keydown",
+    (e) => {
+      if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+      if (!e.target.closest?.("#question") || !answering()) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const note = document.querySelector("#busy-note");
+      if (!note) return;
+      note.classList.remove("nudge");
+      void note.offsetWidth; // restart the animation
+      note.classList.add("nudge");
     },
     true
   );

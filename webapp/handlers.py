@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from assistant import StoreError
 from assistant.inputs import check_question
 from assistant.types import AssistantError
 from webapp.chat import (
+    BUSY_WARNING,
     EMPTY_QUESTION,
     MODES,
     THINKING,
@@ -27,6 +29,7 @@ from webapp.chat import (
     chat_messages,
     error_turn,
     history_of,
+    stopped_turn,
     turn_at,
 )
 from webapp.conversations import (
@@ -56,6 +59,15 @@ log = logging.getLogger("assistant.app")
 REASON_MAX_CHARS = 1000
 
 
+def busy_controls(answering: bool) -> tuple:
+    """(Send button, Stop button, busy note) while an answer is, or is not, being produced."""
+    return (
+        gr.Button(visible=not answering),
+        gr.Button(visible=answering),
+        gr.Markdown(visible=answering),
+    )
+
+
 def _username(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
@@ -80,48 +92,86 @@ class PageHandlers:
         return render_panel(turns, active, self.indexed())
 
     # ---------------------------------------------------------------- asking
-    def respond(self, message: str, turns: list[dict], k: float, mode: str) -> Iterator[tuple]:
-        """Stream the answer to ``message``: (chatbot, sources panel, turns, question box)."""
+    def respond(
+        self, message: str, turns: list[dict], k: float, mode: str, answering: dict | None = None
+    ) -> Iterator[tuple]:
+        """Stream the answer to ``message``.
+
+        Yields (chatbot, sources panel, turns, question box, answering, send, stop, busy
+        note). ``answering`` is the answer in progress (question, text so far, mode, k),
+        kept in a ``gr.State`` so that :meth:`settle` can keep what was shown when the
+        user stops it; while it is set, another question is refused with a warning (the
+        page shows Stop instead of Send, and a question sent another way, such as an
+        example, stays in the box).
+        """
+        skip = (gr.skip(),) * 8
         question = (message or "").strip()
         turns = list(turns or [])
+        if answering:
+            gr.Warning(BUSY_WARNING)
+            yield skip
+            return
         if not question:
             gr.Warning(EMPTY_QUESTION)
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield skip
             return
         try:  # too long, no words: said at once, and the question stays in the box to mend
             check_question(question)
         except AssistantError as e:
             gr.Warning(user_error_message(e))
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield skip
             return
         k = int(k)
+        progress = {"question": question, "text": "", "mode": MODES.get(mode, "extractive"), "k": k}
         pending = chat_messages(turns) + [
             {"role": "user", "content": format_question_markdown(question)},
             {"role": "assistant", "content": THINKING},
         ]
-        yield pending, SEARCHING_SOURCES_HTML, turns, ""
+        yield pending, SEARCHING_SOURCES_HTML, turns, "", progress, *busy_controls(True)
         text, final = "", None
         try:
             bot = self.session.for_mode(mode)
-            for event in bot.stream(question, history_of(turns), k=k):
-                if event.delta:
-                    text += event.delta
-                    pending = pending[:-1] + [
-                        {"role": "assistant", "content": format_answer_markdown(text)}
-                    ]
-                    yield pending, gr.skip(), turns, gr.skip()
-                if event.answer is not None:
-                    final = event.answer
+            # closed when the user stops the answer (Gradio closes this generator), so
+            # the answerer's stream, and an LLM's reading of its model, ends with it
+            with closing(bot.stream(question, history_of(turns), k=k)) as events:
+                for event in events:
+                    if event.delta:
+                        text += event.delta
+                        pending = pending[:-1] + [
+                            {"role": "assistant", "content": format_answer_markdown(text)}
+                        ]
+                        progress = {**progress, "text": text}
+                        yield pending, gr.skip(), turns, gr.skip(), progress, *(gr.skip(),) * 3
+                    if event.answer is not None:
+                        final = event.answer
             if final is None:
                 raise RuntimeError("the answerer ended without an answer")
-            turn = answer_turn(question, final, MODES.get(mode, "extractive"), k)
+            turn = answer_turn(question, final, progress["mode"], k)
         except (AssistantError, StoreError) as e:
             turn = error_turn(question, user_error_message(e))
         except Exception:
             log.exception("answering %r failed", question)
             turn = error_turn(question, UNEXPECTED_ERROR)
         turns = turns + [turn]
-        yield chat_messages(turns), self.panel(turns), turns, gr.skip()
+        yield chat_messages(turns), self.panel(turns), turns, gr.skip(), None, *busy_controls(False)
+
+    def settle(self, answering: dict | None, turns: list[dict]) -> tuple:
+        """After an answer was stopped (or failed): the chat, the turns and the saved
+        conversation agree again, with what was shown of that answer marked as stopped.
+
+        Returns (chatbot, sources panel, turns, answering, send, stop, busy note).
+        """
+        turns = list(turns or [])
+        if answering:
+            turns.append(
+                stopped_turn(
+                    answering["question"],
+                    answering.get("text", ""),
+                    answering.get("mode", "extractive"),
+                    answering.get("k", 0),
+                )
+            )
+        return chat_messages(turns), self.panel(turns), turns, None, *busy_controls(False)
 
     def show_turn_sources(self, turns: list[dict], evt: gr.SelectData) -> str:
         """Clicking a message shows the sources of that answer."""

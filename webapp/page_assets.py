@@ -92,6 +92,12 @@ mark.answer { background: #f59e0b; color: #111827; font-weight: 700; padding: 0 
 .doc-passage { background: #e8f1ff; outline: 2px solid #3b82f6; border-radius: 3px; }
 .doc-title { margin: 0 0 0.2rem; }
 
+/* while answering: Stop in Send's place, and a note under the box */
+#busy-note { font-size: 0.9em; color: var(--body-text-color-subdued); padding: 0 0.2rem; }
+#busy-note p { margin: 0; }
+#busy-note.nudge { animation: busy-nudge 0.9s ease-out; border-radius: 6px; }
+@keyframes busy-nudge { 0%, 40% { background: #fff1a8; color: #7c2d12; } 100% { background: none; } }
+
 #sources-toggle, #sources-close { display: none; }
 #feedback-reason-box { border: 1px dashed var(--border-color-primary); }
 

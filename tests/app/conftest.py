@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +97,28 @@ class ScriptedAnswerer(Answerer):
                 direct_answer=number.group(0) if number else "",
             )
         )
+
+
+class SlowAnswerer(ScriptedAnswerer):
+    """The scripted answer with ``pause`` seconds before each word (a slow local model);
+    ``closed`` is set when a stream is closed before its end (the user stopped it)."""
+
+    name = "slow"
+
+    def __init__(self, pause: float = 0.0) -> None:
+        super().__init__()
+        self.pause = pause
+        self.closed = threading.Event()
+
+    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[AnswerEvent]:
+        try:
+            for event in super().stream(question, passages):
+                if event.delta and self.pause:
+                    time.sleep(self.pause)
+                yield event
+        except GeneratorExit:
+            self.closed.set()
+            raise
 
 
 def scripted_unless_extractive() -> Answerer | None:

@@ -62,7 +62,7 @@ def test_the_api_says_the_store_is_down(app_without_store, args, api_name):
 def test_the_chat_says_the_store_is_down(app_without_store):
     demo = app_without_store[1]
     respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
-    *_, (messages, _, turns, _) = respond("Hà Nội tăng trưởng bao nhiêu?", [], 3, chat_app.MODE_EXTRACTIVE)
+    *_, (messages, _, turns, *_) = respond("Hà Nội tăng trưởng bao nhiêu?", [], 3, chat_app.MODE_EXTRACTIVE)
     assert turns[-1]["error"]
     assert STORE_DOWN in messages[-1]["content"]
     assert chat_app.UNEXPECTED_ERROR not in messages[-1]["content"]
