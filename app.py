@@ -288,7 +288,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         gr.on(  # our button, and the chatbot's own trash icon: both offer an undo
             [clear.click, chatbot.clear],
             h.clear,
-            inputs=[browser_id, conversation_id, turns],
+            inputs=[browser_id, conversation_id, turns, answering],
             outputs=[
                 conversation_id,
                 turns,
@@ -303,7 +303,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         restore_btn.click(
             h.undo_clear,
-            inputs=[browser_id, undo],
+            inputs=[browser_id, undo, answering],
             outputs=[
                 conversation_id,
                 turns,
@@ -317,13 +317,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         new_chat.click(
             h.new_conversation,
-            inputs=browser_id,
+            inputs=[browser_id, answering],
             outputs=[conversation_id, turns, chatbot, sources_panel, question, conversations],
             **private,
         )
         conversations.input(
             h.open_conversation,
-            inputs=[browser_id, conversations],
+            inputs=[browser_id, conversations, answering],
             outputs=[conversation_id, turns, chatbot, sources_panel],
             **private,
         )

@@ -48,8 +48,8 @@ BUSY_NOTE = (
     "⏳ Đang trả lời… Câu hỏi mới gửi được khi trả lời xong, "
     "hoặc bấm **⏹ Dừng** để dừng câu trả lời này."
 )
-#: a second question sent while answering (an example clicked, say)
-BUSY_WARNING = "Đang trả lời câu hỏi trước. Hãy chờ trả lời xong hoặc bấm ⏹ Dừng rồi gửi lại."
+#: a second question (an example clicked, say), or a clear, sent while answering
+BUSY_WARNING = "Đang trả lời câu hỏi trước: hãy chờ trả lời xong, hoặc bấm ⏹ Dừng rồi thử lại."
 STOPPED_MARK = "⏹ *(đã dừng)*"
 STOPPED_EMPTY = "⏹ *(đã dừng trước khi có câu trả lời)*"
 _MARKER = re.compile(r"\s*\[\d{1,2}\]")

@@ -68,6 +68,14 @@ def busy_controls(answering: bool) -> tuple:
     )
 
 
+def _refused(answering: Any) -> bool:
+    """While an answer is being produced, nothing else changes the conversation: it is
+    refused with a warning (Stop first), so the chat, the turns and the saved copy agree."""
+    if answering:
+        gr.Warning(BUSY_WARNING)
+    return bool(answering)
+
+
 def _username(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
@@ -107,8 +115,7 @@ class PageHandlers:
         skip = (gr.skip(),) * 8
         question = (message or "").strip()
         turns = list(turns or [])
-        if answering:
-            gr.Warning(BUSY_WARNING)
+        if _refused(answering):
             yield skip
             return
         if not question:
@@ -221,9 +228,11 @@ class PageHandlers:
         self.conversations.save(owner, conversation_id, list(turns or []))
         return self._list(owner, conversation_id)
 
-    def open_conversation(self, browser_id: str, chosen: str | None, request: gr.Request) -> tuple:
+    def open_conversation(
+        self, browser_id: str, chosen: str | None, request: gr.Request, answering: Any = None
+    ) -> tuple:
         """(conversation id, turns, chatbot, panel) of a conversation picked in the list."""
-        if not chosen:
+        if not chosen or _refused(answering):
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         try:
             turns = self.conversations.load(self._owner(browser_id or "", request), chosen)
@@ -231,8 +240,12 @@ class PageHandlers:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return chosen, turns, chat_messages(turns), self.panel(turns)
 
-    def new_conversation(self, browser_id: str, request: gr.Request) -> tuple:
+    def new_conversation(
+        self, browser_id: str, request: gr.Request, answering: Any = None
+    ) -> tuple:
         """(conversation id, turns, chatbot, panel, question box, list) of a fresh conversation."""
+        if _refused(answering):
+            return (gr.skip(),) * 6
         new_id = new_conversation_id()
         try:
             listing = self._list(self._owner(browser_id or "", request), new_id)
@@ -240,11 +253,20 @@ class PageHandlers:
             listing = gr.skip()
         return new_id, [], [], NO_SOURCES_HTML, "", listing
 
-    def clear(self, browser_id: str, conversation_id: str, turns: list[dict], request: gr.Request):
+    def clear(
+        self,
+        browser_id: str,
+        conversation_id: str,
+        turns: list[dict],
+        request: gr.Request,
+        answering: Any = None,
+    ) -> tuple:
         """Delete the conversation, keeping it for one undo.
 
         Returns (conversation id, turns, chatbot, panel, question box, list, undo, undo button).
         """
+        if _refused(answering):  # the chat repaints with the answer's next words
+            return (gr.skip(),) * 8
         undo = {"id": conversation_id, "turns": list(turns or [])} if turns else None
         try:
             owner = self._owner(browser_id or "", request)
@@ -255,11 +277,15 @@ class PageHandlers:
         new_id, *fresh = self.new_conversation(browser_id, request)
         return (new_id, *fresh, undo, gr.Button(visible=undo is not None))
 
-    def undo_clear(self, browser_id: str, undo: dict | None, request: gr.Request) -> tuple:
+    def undo_clear(
+        self, browser_id: str, undo: dict | None, request: gr.Request, answering: Any = None
+    ) -> tuple:
         """Bring the conversation just deleted back.
 
         Returns (conversation id, turns, chatbot, panel, list, undo, undo button).
         """
+        if _refused(answering):
+            return (gr.skip(),) * 7
         if not undo:
             return (gr.skip(),) * 5 + (None, gr.Button(visible=False))
         turns = undo["turns"]

@@ -99,6 +99,13 @@ def test_stop_a_slow_answer_then_ask_on(browser, slow_app, answerer, monkeypatch
         assert box.input_value() == SECOND
         assert rows(page, "user") == 1
 
+        # clearing the conversation mid-answer is refused with a warning, not half done
+        page.click("#clear")
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Đang trả lời câu hỏi trước')"
+        )
+        assert rows(page, "user") == 1 and FIRST in page.locator("#chatbot").inner_text()
+
         screenshot(page, "stop-while-answering.png")
         stop(page)
         assert wait_until(answerer.closed.is_set)  # the answer's stream was closed

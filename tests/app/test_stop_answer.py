@@ -93,6 +93,25 @@ def test_a_second_question_while_answering_is_refused_with_a_warning_not_lost(sl
     assert second == [(gr.skip(),) * 8]
 
 
+def test_nothing_else_changes_the_conversation_while_answering(slow):
+    _, h = slow
+    bid, conv, *_ = h.restore(None, request())
+    first = list(h.respond(QUESTION, [], 3, MODE_EXTRACTIVE))[-1]
+    h.save(bid, conv, first[2], request())
+    running = stream_until_text(h.respond(FOLLOW_UP, first[2], 3, MODE_EXTRACTIVE))
+    answering = running[4]
+    with pytest.warns(UserWarning, match="Dừng"):
+        refused = [
+            h.clear(bid, conv, first[2], request(), answering),
+            h.new_conversation(bid, request(), answering),
+            h.open_conversation(bid, conv, request(), answering),
+            h.undo_clear(bid, {"id": conv, "turns": []}, request(), answering),
+        ]
+    for outputs in refused:
+        assert all(u == gr.skip() for u in outputs)
+    assert h.restore(bid, request())[2] == first[2]  # the saved conversation is untouched
+
+
 def test_stop_keeps_the_question_marked_and_everything_agrees(slow, tmp_path):
     answerer, h = slow
     bid, conv, *_ = h.restore(None, request())
