@@ -14,8 +14,13 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
+from pydantic import Field
 
 from assistant import Assistant, Settings
 from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
@@ -121,6 +126,27 @@ class SlowAnswerer(ScriptedAnswerer):
             raise
 
 
+class SlowChatModel(GenericFakeChatModel):
+    """A local chat model: ``reply`` word by word, ``pause`` seconds apart, then (while
+    ``endless``) more words for ever; ``read`` counts the chunks taken from it."""
+
+    messages: Any = None
+    reply: str = "Hà Nội phấn đấu tăng trưởng kinh tế bình quân từ 7,5% trở lên [1]."
+    pause: float = 0.0
+    endless: bool = True
+    read: list = Field(default_factory=list)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        words = iter(self.reply.split(" "))
+        while True:
+            word = next(words, None)
+            if word is None and not self.endless:
+                return
+            time.sleep(self.pause or 0.01)
+            self.read.append(word)
+            yield ChatGenerationChunk(message=AIMessageChunk(content=f"{word or 'nữa'} "))
+
+
 def scripted_unless_extractive() -> Answerer | None:
     """None (the assistant builds the real extractive answerer) when it exists, else a script."""
     try:
@@ -200,8 +226,11 @@ class TwoSourceAnswerer(Answerer):
         yield AnswerEvent(answer=Answer(text=text, citations=citations, question=question))
 
 
-def serve_app(root: Path, answerer: Answerer | None = None) -> tuple[RunningApp, object]:
-    """The app over the small corpus on a free loopback port; (app, demo to close)."""
+def serve_app(
+    root: Path, answerer: Answerer | None = None, **settings: Any
+) -> tuple[RunningApp, object]:
+    """The app over the small corpus on a free loopback port; (app, demo to close).
+    ``settings`` are more fields of its :class:`Settings` (``answer={...}``)."""
     import app as chat_app
 
     settings = Settings(
@@ -209,6 +238,7 @@ def serve_app(root: Path, answerer: Answerer | None = None) -> tuple[RunningApp,
         data_dir=root / "data",
         embedding={"model": "fake"},
         app={"host": "127.0.0.1", "port": free_port(), "max_upload_mb": 1},
+        **settings,
     )
     bot = Assistant(settings, answerer=answerer)
     corpus = write_corpus(root / "corpus")

@@ -3,10 +3,14 @@ answering keeps the question in the box, and after Stop the chat, the saved
 conversation and the next question all work.
 
 The app answers with :class:`conftest.SlowAnswerer` (a pause before each word, like
-a local model on a CPU), injected through the composition root.
+a local model on a CPU), or in LLM mode with a local chat model that talks slowly and
+would never stop (:class:`conftest.SlowChatModel`), both injected through the
+composition root.
 """
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 from browser_steps import (
@@ -20,7 +24,9 @@ from browser_steps import (
     viewed,
     wait_until,
 )
-from conftest import SlowAnswerer, serve_app
+from conftest import SlowAnswerer, SlowChatModel, serve_app
+
+from assistant.answering.llm import LLMAnswerer
 
 pytestmark = pytest.mark.integration
 
@@ -165,3 +171,39 @@ def test_stop_on_a_phone(browser, slow_app, answerer):
         answerer.pause = 0.0
         ask(page, SECOND, answers_before=1)
         assert "Nguyễn Thị Tuyến" in page.locator("#chatbot").inner_text()
+
+
+@pytest.fixture(scope="module")
+def llm_app(tmp_path_factory):
+    model = SlowChatModel(pause=SLOW)
+    answerer = LLMAnswerer(chat_model=model, timeout=300, max_tokens=100_000)
+    llm = {"mode": "llm", "llm_base_url": "http://127.0.0.1:9/v1"}
+    running, demo = serve_app(tmp_path_factory.mktemp("llm"), answerer, answer=llm)
+    running.model = model
+    try:
+        yield running
+    finally:
+        demo.close()
+
+
+def llm_readers(before: set[threading.Thread] = frozenset()) -> set[threading.Thread]:
+    """The threads reading a model's stream (``llm.py``: ``_pieces``), but ``before``."""
+    alive = {t for t in threading.enumerate() if t.name == "llm-stream" and t.is_alive()}
+    return alive - before
+
+
+def test_stop_an_llm_answer_and_the_model_is_no_longer_read(browser, llm_app):
+    model = llm_app.model
+    with viewed(browser, llm_app.url, DESKTOP) as page:
+        before = llm_readers()
+        start_slow_answer(page, FIRST)
+        assert llm_readers(before)  # the answer comes from the model (LLM mode is the default)
+        stop(page)
+        assert wait_until(lambda: not llm_readers(before))  # the model's stream was closed
+        assert rows(page, "user") == 1 and rows(page, "bot") == 1
+
+        model.pause, model.endless = 0.0, False
+        ask(page, SECOND, answers_before=1)
+        chat = page.locator("#chatbot").inner_text()
+        assert "đã dừng" in chat and rows(page, "bot") == 2
+        assert page.locator("#send").is_visible()

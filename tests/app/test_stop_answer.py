@@ -13,11 +13,7 @@ from typing import Any
 
 import gradio as gr
 import pytest
-from conftest import SlowAnswerer, write_corpus
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessageChunk
-from langchain_core.outputs import ChatGenerationChunk
-from pydantic import Field
+from conftest import SlowAnswerer, SlowChatModel, write_corpus
 
 from assistant import Assistant, Settings
 from assistant.answering.llm import LLMAnswerer
@@ -160,38 +156,27 @@ def test_stopped_before_any_word_says_so(slow):
     assert turns[-1]["question"] == QUESTION and "đã dừng" in turns[-1]["display"]
 
 
-class EndlessChatModel(GenericFakeChatModel):
-    """A local model that would never stop talking; counts the chunks read from it."""
-
-    messages: Any = None
-    read: list = Field(default_factory=list)
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        yield ChatGenerationChunk(message=AIMessageChunk(content="Hà Nội phấn đấu "))
-        while True:
-            self.read.append(1)
-            time.sleep(0.01)
-            yield ChatGenerationChunk(message=AIMessageChunk(content="tăng "))
-
-
-def llm_readers() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "llm-stream" and t.is_alive()]
+def llm_readers(before: set[threading.Thread] = frozenset()) -> set[threading.Thread]:
+    """The threads reading a model's stream (``llm.py``: ``_pieces``), but ``before``."""
+    alive = {t for t in threading.enumerate() if t.name == "llm-stream" and t.is_alive()}
+    return alive - before
 
 
 def test_stopping_an_llm_answer_stops_reading_the_model(tmp_path):
-    model = EndlessChatModel()
+    model = SlowChatModel()
     answerer = LLMAnswerer(chat_model=model, timeout=60, max_tokens=100_000)
     h = handlers_for(
         tmp_path, answerer, answer={"mode": "llm", "llm_base_url": "http://127.0.0.1:9/v1"}
     )
+    before = llm_readers()
     steps = h.respond(QUESTION, [], 3, MODE_LLM)
     shown = stream_until_text(steps, words=5)
-    assert llm_readers()
+    assert llm_readers(before)
     steps.close()
     deadline = time.monotonic() + 5
-    while llm_readers() and time.monotonic() < deadline:
+    while llm_readers(before) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not llm_readers()  # the worker thread ended with the answer
+    assert not llm_readers(before)  # the worker thread ended with the answer
     read = len(model.read)
     time.sleep(0.2)
     assert len(model.read) == read  # and nothing reads the model any more
