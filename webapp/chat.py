@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from webapp.feedback import FeedbackLog, citation_records
-from webapp.sources_panel import NO_SOURCES_HTML, render_sources_html
+from webapp.sources_panel import NO_SOURCES_HTML, STOPPED_SOURCES_HTML, render_sources_html
 from webapp.ui_format import (
     escape_markdown,
     format_answer_markdown,
@@ -168,6 +168,7 @@ def stopped_turn(question: str, shown: str, mode: str, k: int) -> dict[str, Any]
     return {
         **error_turn(question, ""),
         "display": display,
+        "sources_html": STOPPED_SOURCES_HTML,
         "stopped": True,
         "mode": mode,
         "k": k,

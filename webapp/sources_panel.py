@@ -28,6 +28,9 @@ NO_SOURCES_HTML = (
     '<div class="src-empty">Nguồn trích dẫn sẽ hiện ở đây sau khi bạn đặt câu hỏi.</div>'
 )
 SEARCHING_SOURCES_HTML = '<div class="src-empty">Đang tìm nguồn trong tài liệu…</div>'
+STOPPED_SOURCES_HTML = (
+    '<div class="src-empty">Câu trả lời này đã dừng trước khi xong nên không có nguồn.</div>'
+)
 
 
 def _valid_range(start: int, end: int, length: int) -> tuple[int, int] | None:

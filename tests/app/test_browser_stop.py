@@ -115,6 +115,7 @@ def test_stop_a_slow_answer_then_ask_on(browser, slow_app, answerer, monkeypatch
         screenshot(page, "stop-while-answering.png")
         stop(page)
         assert wait_until(answerer.closed.is_set)  # the answer's stream was closed
+        screenshot(page, "stopped.png")
         chat = page.locator("#chatbot").inner_text()
         assert FIRST in chat and rows(page, "user") == 1 and rows(page, "bot") == 1
         assert "Đang tìm" not in page.locator("#sources").inner_text()

@@ -119,7 +119,7 @@ def test_stop_keeps_the_question_marked_and_everything_agrees(slow, tmp_path):
     steps.close()  # what Gradio does on Stop
     assert answerer.closed.is_set()  # the answerer's stream was closed, not left running
 
-    chat, _panel, turns, answering, *busy = h.settle(shown[4], shown[2])
+    chat, panel, turns, answering, *busy = h.settle(shown[4], shown[2])
     assert answering is None and tuple(visible(u) for u in busy) == (True, False, False)
     assert [t["question"] for t in turns] == [QUESTION, FOLLOW_UP]
     stopped = turns[-1]
@@ -127,6 +127,7 @@ def test_stop_keeps_the_question_marked_and_everything_agrees(slow, tmp_path):
     assert STOPPED_MARK in stopped["display"]
     assert shown[4]["text"].split()[0] in stopped["display"]  # what was shown stays
     assert chat == chat_messages(turns)  # the chat shows exactly the turns
+    assert "đã dừng" in panel  # and the sources panel says why it has none
     # it is not read as history: a follow-up builds on the answered question
     assert [t["question"] for t in history_of(turns)] == [QUESTION]
 
