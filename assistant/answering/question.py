@@ -221,7 +221,7 @@ _GENERIC_HEADS = frozenset(
 _TIME_WORDS = frozenset("năm tháng quý ngày giai đoạn nhiệm kỳ thời".split())
 qwords_all = frozenset("bao nhiêu mấy gì nào ai đâu sao nhieu may gi nao dau".split())
 
-# Also used by the sentence scorer of :mod:`assistant.answering.extractive`.
+# Also used by the sentence scorer of :mod:`assistant.answering.extractive.scorer`.
 _YEAR_RE = re.compile(r"(?<![\w/.,])(?:19|20)\d{2}(?![\w/])")
 _ROMAN_RE = re.compile(r"(?<![\w-])[IVXL]{1,6}(?![\w-])")
 

@@ -10,12 +10,12 @@ import pytest
 from assistant.answering.base import NOT_FOUND_VI, Turn
 from assistant.answering.extractive import (
     ExtractiveAnswerer,
-    _organisations,
-    _Scorer,
     analyze_question,
     passage_support,
     split_question,
 )
+from assistant.answering.extractive.scorer import SentenceScorer
+from assistant.answering.extractive.span_finders import organisations
 from assistant.conversation.rewrite import condense
 from assistant.settings import AnswerSettings
 from assistant.types import Passage
@@ -534,9 +534,9 @@ def test_a_sentence_repeated_by_the_chunk_overlap_is_not_its_own_context():
     p1 = Passage(text=article[start:], source="a", title="", score=1.0, chunk_id="1",
                  position=1, start=start, end=len(article))  # fmt: skip
     ev = ExtractiveAnswerer(abstain_threshold=0.0).evidence("Quy hoạch được trình ai?", [p0, p1])
-    scorer = _Scorer(ev.profile, [p0, p1])
+    scorer = SentenceScorer(ev.profile, [p0, p1])
     unit = next(u for u in scorer.units[1] if u.text.startswith("Thành phố"))
-    near = scorer._near(unit).text
+    near = scorer.near(unit).text
     assert near == first  # the sentence before the overlap, not the overlap itself
 
 
@@ -1115,7 +1115,7 @@ def test_a_date_asked_for_one_act_is_not_the_date_of_another(passages):
     ],
 )  # fmt: skip
 def test_the_names_of_bodies(text, names):
-    assert [text[a:b] for a, b in _organisations(text)] == names
+    assert [text[a:b] for a, b in organisations(text)] == names
 
 
 def test_who_may_be_a_body_when_no_person_is_named(answerer, passages):

@@ -119,7 +119,8 @@ def test_rerank_none_in_settings_switches_it_off(tmp_path, corpus):
 
 
 def test_passage_support_is_the_best_sentence_support_of_the_full_scoring():
-    from assistant.answering.extractive import _Scorer, analyze_question
+    from assistant.answering.extractive import analyze_question
+    from assistant.answering.extractive.scorer import SentenceScorer
 
     passages = [
         ABOUT,
@@ -129,7 +130,7 @@ def test_passage_support_is_the_best_sentence_support_of_the_full_scoring():
     ]
     for question in (QUESTION, "Thu ngân sách năm 2023 ước đạt bao nhiêu?", "Ai ký kết luận?"):
         exact = [0.0] * len(passages)
-        for s in _Scorer(analyze_question(question), passages).score():
+        for s in SentenceScorer(analyze_question(question), passages).score():
             exact[s.passage_index] = max(exact[s.passage_index], s.support)
         fast = passage_support(question, passages)
         assert all(f <= e + 1e-12 for f, e in zip(fast, exact, strict=True))
