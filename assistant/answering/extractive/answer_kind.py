@@ -38,7 +38,8 @@ from assistant.answering.extractive.span_finders import (
     with_unit,
 )
 from assistant.answering.extractive.units import Unit, cached_tokens, word_spans
-from assistant.answering.question import _ROMAN_RE, _YEAR_RE, Term, _fold
+from assistant.answering.question import Term
+from assistant.answering.question_cues import ROMAN_RE, YEAR_RE, fold
 from textvi import capitalised_runs, person_names
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def _term_spans(sc: SentenceScorer, t: Term, folded: str) -> list[tuple[int, int
 
 def _anchor(sc: SentenceScorer, u: Unit) -> int:
     """Offset in the unit after its densest run of question words (answers follow it)."""
-    folded = _fold(u.text)
+    folded = fold(u.text)
     hits: list[tuple[int, str]] = []
     for t in sc.q.terms:
         if len(t.folded) < 2 or t.folded.isdigit():
@@ -96,7 +97,7 @@ def _other_numbering(sc: SentenceScorer, text: str, window: tuple[int, int]) -> 
     """
     if not sc.q.romans:
         return False
-    near = set(_ROMAN_RE.findall(text[window[0] : window[1]]))
+    near = set(ROMAN_RE.findall(text[window[0] : window[1]]))
     return bool(near) and not near & sc.q.romans
 
 
@@ -108,12 +109,12 @@ def _proximity(sc: SentenceScorer, u: Unit, window: tuple[int, int]) -> float:
     24/11/2023, Ban Chấp hành ... cho ý kiến về 8 nội dung: ... Đại hội lần thứ XVIII
     ...", the date is not near "Đại hội XVIII".
     """
-    folded = _fold(u.text)
+    folded = fold(u.text)
     near = total = 0.0
     lo, hi = window
     pairs: set[tuple[str, str]] = set()
     if sc.compounds:
-        seq = [_fold(t) for t in cached_tokens(u.text[lo:hi])]
+        seq = [fold(t) for t in cached_tokens(u.text[lo:hi])]
         pairs = set(zip(seq, seq[1:], strict=False))
     for t, w in sc.weights.items():
         if len(t.folded) < 2:
@@ -164,7 +165,7 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
         factors.append(1.0 if spans else miss)
         typed.append(nearest(spans))
     if "year" in q.expects:
-        spans = [(m.start(), m.end()) for m in _YEAR_RE.finditer(text) if m.group() not in exclude]
+        spans = [(m.start(), m.end()) for m in YEAR_RE.finditer(text) if m.group() not in exclude]
         factors.append(1.0 if spans else miss)
         typed.append(nearest(spans))
     if "date" in q.expects:
@@ -177,7 +178,7 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
             r"\b(?:khi nao|bao gio|luc nao|thoi diem nao|when)\b", sc.question_folded
         ):
             spans = [
-                (m.start(), m.end()) for m in _YEAR_RE.finditer(text) if m.group() not in exclude
+                (m.start(), m.end()) for m in YEAR_RE.finditer(text) if m.group() not in exclude
             ]
             if sc.dated_acts:
                 # an act is done at a time, not over a term ("ký ban hành kết luận ...
@@ -242,10 +243,9 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
             titled = [
                 (a, b)
                 for a, b in spans
-                if holds_title(_fold(text[max(0, a - 60) : a]), q.person_title)
+                if holds_title(fold(text[max(0, a - 60) : a]), q.person_title)
                 or (
-                    text[b : b + 2] == ", "
-                    and holds_title(_fold(text[b : b + 100]), q.person_title)
+                    text[b : b + 2] == ", " and holds_title(fold(text[b : b + 100]), q.person_title)
                 )
             ]
             factors.append(1.0 if titled else 0.6)
@@ -255,20 +255,20 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
             # việc với Ban Thường vụ Thành ủy Hà Nội"), if less surely than a person and
             # only where the sentence says the act asked about (see body_acts)
             spans = [
-                (a, b) for a, b in organisations(text) if _fold(text[a:b]) not in sc.question_folded
+                (a, b) for a, b in organisations(text) if fold(text[a:b]) not in sc.question_folded
             ]
             if spans and sc.partner_word:
                 # the one named after the same word ("... với Ban Thường vụ")
                 spans = [
                     (a, b)
                     for a, b in spans
-                    if _fold(text[max(0, a - 6) : a]).split()[-1:] == [sc.partner_word]
+                    if fold(text[max(0, a - 6) : a]).split()[-1:] == [sc.partner_word]
                 ]
             elif spans:
                 # "Ai ban hành ...?": the one named before the act ("Thành ủy đã ban
                 # hành"); of two acts, before the later ("... giao Ban Thường vụ Thành ủy
                 # chỉ đạo" for "Ai được giao chỉ đạo ...?")
-                words = word_spans(_fold(text))
+                words = word_spans(fold(text))
                 at = max((words[w][0][0] for w in sc.body_acts if w in words), default=-1)
                 spans = [sp for sp in spans if sp[1] <= at][-1:]
             factors.append(ORGANISATION_FACTOR if spans else miss)
@@ -283,7 +283,7 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
             (a, b)
             for a, b in capitalised_runs(text)
             if a > 0
-            and _fold(text[a:b]) not in sc.question_folded
+            and fold(text[a:b]) not in sc.question_folded
             and PLACE_BEFORE_RE.search(text[max(0, a - 20) : a])
         ]
         if not q.place_classifier:
@@ -293,7 +293,7 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
             frames = {
                 (m.start(), m.end())
                 for m in EVENT_RE.finditer(text)
-                if _fold(m.group()) not in sc.question_folded
+                if fold(m.group()) not in sc.question_folded
                 and not re.search(r"[,;:]", text[: m.start()])
             }
             spans = sorted(frames) + [s for s in spans if not any(a <= s[0] < b for a, b in frames)]
@@ -329,22 +329,20 @@ def answer_kind(sc: SentenceScorer, u: Unit) -> tuple[float, tuple[int, int] | N
                 end = semi
             # a list of what is asked for ("tháo gỡ 5 điểm nghẽn, đó là: ..."), not of
             # something else ("câu hỏi chiến lược ... đặt ra, đó là: ...")
-            lead = (
-                f" {' '.join(_fold(t) for t in cached_tokens(text[max(0, colon - 80) : colon]))} "
-            )
+            lead = f" {' '.join(fold(t) for t in cached_tokens(text[max(0, colon - 80) : colon]))} "
             factors.append(1.0 if not q.list_head or f" {q.list_head} " in lead else 0.75)
             listed = list_item(text, start, end, q.item) if q.item else (start, end)
         else:
             factors.append(1.0 if separators >= 2 else 0.8)
     if "definition" in q.expects and q.defined:
-        folded = " ".join(_fold(t) for t in cached_tokens(text))
+        folded = " ".join(fold(t) for t in cached_tokens(text))
         defined = re.search(rf"\b{re.escape(q.defined)} (?:la|duoc hieu la)\b", folded)
         factors.append(1.0 if defined else 0.5)
     if "entity" in q.expects:
         spans = [
             (a, b)
             for a, b in capitalised_runs(text)
-            if a > 0 and _fold(text[a:b]) not in sc.question_folded
+            if a > 0 and fold(text[a:b]) not in sc.question_folded
         ]
         quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"]{3,80}[”\"]", text)]
         factors.append(1.0 if spans or quoted else 0.9)
@@ -371,9 +369,9 @@ def _in_focus_clause(sc: SentenceScorer, text: str, span: tuple[int, int]) -> bo
     """Whether ``span`` is in the clause (between "," ";" ":") that names what a
     follow-up asks about now, when the text names it; True for other questions."""
     focus = sc.q.focus_phrase
-    if not focus or _YEAR_RE.fullmatch(focus.split()[-1]):
+    if not focus or YEAR_RE.fullmatch(focus.split()[-1]):
         return True  # a year asked is checked as a constraint
-    at = re.search(rf"(?<!\w){re.escape(focus)}(?!\w)", _fold(text))
+    at = re.search(rf"(?<!\w){re.escape(focus)}(?!\w)", fold(text))
     if not at:
         return True
     cuts = [0, *(m.end() for m in re.finditer(r"[,;:]\s", text)), len(text) + 1]
@@ -391,7 +389,7 @@ def _best_counted(
     """
     if len(spans) < 2:
         return spans
-    folded = _fold(text)
+    folded = fold(text)
     weights = {t.folded: w for t, w in sc.weights.items()}
 
     def words_after(span: tuple[int, int]) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.answering.extractive.units import Unit, cached_tokens
-from assistant.answering.question import _ROMAN_RE, _YEAR_RE, _fold
+from assistant.answering.question_cues import ROMAN_RE, YEAR_RE, fold
 
 if TYPE_CHECKING:
     from assistant.answering.extractive.scorer import SentenceScorer
@@ -46,7 +46,7 @@ def constraint_factor(sc: SentenceScorer, u: Unit) -> float:
             return "article"
         return "elsewhere" if f" {words} " in sc.all_folded else "nowhere"
 
-    unit_years = set(_YEAR_RE.findall(u.text))
+    unit_years = set(YEAR_RE.findall(u.text))
     ctx_years = sc.context_years(u) if q.years and not unit_years else frozenset()
     for y in q.years:
         if y in unit_years:
@@ -59,7 +59,7 @@ def constraint_factor(sc: SentenceScorer, u: Unit) -> float:
             factor *= 0.45  # the text around is about another year
         else:
             factor *= 0.85 if where(y) in ("here", "article") else 0.7
-    unit_romans = set(_ROMAN_RE.findall(u.text))
+    unit_romans = set(ROMAN_RE.findall(u.text))
     for r in q.romans:
         if r not in unit_romans:
             factor *= 0.5 if unit_romans else 0.85  # "Đại hội XIV" is not "Đại hội XVIII"
@@ -68,11 +68,11 @@ def constraint_factor(sc: SentenceScorer, u: Unit) -> float:
     for code in q.codes:
         # "Nghị quyết 09-NQ/TU ... ngày nào?": an article that never names the document
         # is not about it (a code, unlike a name, is never left implicit)
-        words = " ".join(_fold(t) for t in cached_tokens(code))
+        words = " ".join(fold(t) for t in cached_tokens(code))
         factor *= {"here": 1.0, "article": 0.9, "elsewhere": 0.6, "nowhere": 0.45}[where(words)]
     name_factor = 1.0
     for name in q.names:
-        words = " ".join(_fold(t) for t in cached_tokens(name))
+        words = " ".join(fold(t) for t in cached_tokens(name))
         if words:
             name_factor *= {"here": 1.0, "article": 0.97, "elsewhere": 0.9, "nowhere": 0.45}[
                 where(words)
@@ -91,7 +91,7 @@ def constraint_factor(sc: SentenceScorer, u: Unit) -> float:
 
 def anchor_share(sc: SentenceScorer, u: Unit) -> float:
     """Share of an English question's names and numbers ("OECD", "1") found near the unit."""
-    anchors = [" ".join(_fold(t) for t in cached_tokens(x)) for x in (*sc.q.names, *sc.q.numbers)]
+    anchors = [" ".join(fold(t) for t in cached_tokens(x)) for x in (*sc.q.names, *sc.q.numbers)]
     anchors = [a for a in anchors if a]
     if not anchors:
         return 0.0

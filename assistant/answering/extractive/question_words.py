@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.answering.extractive.units import cached_tokens
-from assistant.answering.question import QuestionProfile, _fold
+from assistant.answering.question import QuestionProfile
+from assistant.answering.question_cues import fold
 from assistant.types import Passage
 
 __all__ = ["city_words", "compounds", "refers_to_city", "stray_terms", "term_pairs"]
@@ -47,7 +48,7 @@ def city_words(profile: QuestionProfile, passages: Sequence[Passage]) -> dict[st
     """
     if profile.foreign:
         return {}
-    question = " " + _fold(profile.text) + " "
+    question = " " + fold(profile.text) + " "
     texts: dict[str, str] = {}
     for p in passages:
         texts[p.source] = texts.get(p.source, "") + " " + p.title + " " + p.text
@@ -59,7 +60,7 @@ def city_words(profile: QuestionProfile, passages: Sequence[Passage]) -> dict[st
             for t in m.group(1).split():
                 if not t[0].isupper():
                     break
-                caps.append(_fold(t))
+                caps.append(fold(t))
             for n in range(len(caps), 1, -1):  # a name of two or three capitalised syllables
                 if f" {' '.join(caps[:n])} " in question:
                     words |= set(caps[:n])
@@ -81,7 +82,7 @@ def term_pairs(profile: QuestionProfile, folded_text: str) -> dict[tuple[str, st
     if profile.foreign:
         return {}
     terms = {t.folded for t in profile.terms if not t.folded.isdigit()}
-    seq = [_fold(t) for t in cached_tokens(profile.text)]
+    seq = [fold(t) for t in cached_tokens(profile.text)]
     return {
         (a, b): f" {a} {b} " in folded_text
         for a, b in zip(seq, seq[1:], strict=False)

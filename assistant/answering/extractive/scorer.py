@@ -47,7 +47,8 @@ from assistant.answering.extractive.units import (
     term_match,
     units_of,
 )
-from assistant.answering.question import _YEAR_RE, QuestionProfile, Term, _fold
+from assistant.answering.question import QuestionProfile, Term
+from assistant.answering.question_cues import YEAR_RE, fold
 from assistant.types import Passage
 from ingest.chunking import HEADING_MAX_CHARS
 from textvi import period_at, periods
@@ -124,9 +125,9 @@ class SentenceScorer:
         self.passage_tokens = [v[0] for v in views]
         self.passage_folded = [v[1] for v in views]
         self.title_tokens = [set(cached_tokens(p.title)) for p in passages]
-        self.title_folded = [{_fold(t) for t in ts} for ts in self.title_tokens]
+        self.title_folded = [{fold(t) for t in ts} for ts in self.title_tokens]
         self.title_folded_seq = [
-            " ".join(_fold(t) for t in cached_tokens(p.title)) for p in passages
+            " ".join(fold(t) for t in cached_tokens(p.title)) for p in passages
         ]
         self.folded_text = [v[2] for v in views]
         # a question word's weakest support: in the passage's title or anywhere in it
@@ -154,9 +155,9 @@ class SentenceScorer:
         for p, folded_text in zip(passages, self.folded_text, strict=True):
             self.article_folded[p.source] = self.article_folded.get(p.source, "") + folded_text
         self.question_low = profile.text.lower()
-        self.question_folded = _fold(profile.text)
+        self.question_folded = fold(profile.text)
         self.plural = bool(_PLURAL_RE.search(self.question_folded))  # "gồm những huyện nào"
-        self.focus_years = frozenset(_YEAR_RE.findall(profile.focus_phrase))
+        self.focus_years = frozenset(YEAR_RE.findall(profile.focus_phrase))
         # "Ai là ...?", "... là ai?": who someone is, a person (not a body: see answer_kind)
         self.identity = bool(re.search(r"\bai (?:la|lam|giu)\b|\bla ai\b", self.question_folded))
         # "làm việc với ai?": the one named after "với"; "việc" is the act a body may answer
@@ -220,7 +221,7 @@ class SentenceScorer:
         if key not in self._years_cache:
             passage = self.passages[u.passage_index]
             period = period_at(self._periods(u.passage_index), u.start, earlier=passage.period)
-            years = set(_YEAR_RE.findall(f"{self.near(u).text} {passage.title} {period}"))
+            years = set(YEAR_RE.findall(f"{self.near(u).text} {passage.title} {period}"))
             if not period:
                 years |= {passage.date[:4]} - {""}
             self._years_cache[key] = frozenset(years)
@@ -235,7 +236,7 @@ class SentenceScorer:
         cov = ctx = 0.0
         around = self._around[i]
         tokens, folded = u.tokens, u.folded
-        years = self.q.years if not _YEAR_RE.search(u.text) else frozenset()
+        years = self.q.years if not YEAR_RE.search(u.text) else frozenset()
         attribution = self.q.attribution
         cited = self._cited(i) if attribution else frozenset()
         city = self._city_named(u) if self.city_words else frozenset()

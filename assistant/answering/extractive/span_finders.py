@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.question import _YEAR_RE, _fold
+from assistant.answering.question_cues import YEAR_RE, fold
 from textvi import fold_diacritics
 
 __all__ = [
@@ -177,7 +177,7 @@ def number_spans(
         core = re.split(r"\s*[-–/]\s*", value)[0]
         if core in exclude or value in exclude:
             continue
-        if not years and _YEAR_RE.fullmatch(core):
+        if not years and YEAR_RE.fullmatch(core):
             continue
         d = _DATE_LIKE.match(value)
         if (
@@ -235,8 +235,8 @@ def count_noun_spans(text: str, noun: tuple[str, ...], folded_input: bool) -> li
     noun's words as follow.
     """
     if folded_input:
-        subject = _fold(text)
-        words = [w for w in (_fold(x) for x in _NUMBER_WORDS) if w != "nam"]
+        subject = fold(text)
+        words = [w for w in (fold(x) for x in _NUMBER_WORDS) if w != "nam"]
     else:
         subject = text.lower()
         words = sorted(_NUMBER_WORDS)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from assistant.answering.question import Term, _fold
+from assistant.answering.question import Term
+from assistant.answering.question_cues import fold
 from assistant.types import Passage
 from textvi import split_sentences, tokenize
 
@@ -99,7 +100,7 @@ def _make_unit(i: int, text: str, s: int, e: int, si: int, clause: bool) -> Unit
     toks = cached_tokens(piece)
     if len(toks) < 3:
         return None
-    folded_seq = [_fold(t) for t in toks]
+    folded_seq = [fold(t) for t in toks]
     return Unit(i, s, e, piece, set(toks), set(folded_seq), folded_seq, si, clause)
 
 
@@ -183,7 +184,7 @@ def units_of(passages: Sequence[Passage]) -> tuple[list[list[Unit]], list[list[U
 def passage_view(text: str, title: str) -> tuple[frozenset[str], frozenset[str], str]:
     """A passage's tokens, folded tokens and folded text (spaced), cached."""
     toks = cached_tokens(text + " " + title)
-    folded = [_fold(t) for t in toks]
+    folded = [fold(t) for t in toks]
     return frozenset(toks), frozenset(folded), " " + " ".join(folded) + " "
 
 
@@ -225,7 +226,7 @@ def near_of(
         own = sents[u.sentence_index]
         head = passages[u.passage_index].text[own.start : u.start]
         toks = cached_tokens(head)
-        head_folded = [_fold(t) for t in toks]
+        head_folded = [fold(t) for t in toks]
         tokens |= set(toks)
         folded |= set(head_folded)
         texts.append(head)
