@@ -255,8 +255,8 @@ class ConversationSettings(BaseModel):
         description="'evidence': the question as asked and its reading with the conversation's "
         "subject are both searched and answered, and the conversation's reading wins only when "
         "clearly better supported; 'rules': surface cues alone decide (a baseline); 'off': every "
-        "question is read as asked. In answer mode 'llm' the model rewrites the follow-up "
-        "first (one call) and this mode decides when its rewrite is not taken.",
+        "question is read as asked. The same in answer mode 'llm' (with llm_rewrite this mode "
+        "decides when the model's rewrite is not taken).",
     )
     margin: float = Field(
         0.25,
@@ -280,7 +280,11 @@ class ConversationSettings(BaseModel):
         "own words at or below which it is too vague to stand alone ('năm 2024 thì sao?').",
     )
     llm_rewrite: bool = Field(
-        True, description="In answer mode 'llm', let the model rewrite follow-ups (one call)."
+        False,
+        description="In answer mode 'llm', let the model rewrite a follow-up first (one call) "
+        "instead of reading it as the offline modes do. Off by default: with a 1.5B local model "
+        "its rewrites turned 7 of 35 new questions of the conversation set into other questions "
+        "(0 of 35 read offline) and answered fewer follow-ups (README, LLM mode).",
     )
 
 

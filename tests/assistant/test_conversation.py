@@ -251,7 +251,10 @@ def test_in_llm_mode_a_follow_up_costs_one_rewrite_call_and_reports_its_query(
     rewrite = "Thu ngân sách năm 2023 của Hà Nội ước đạt bao nhiêu?"
     chat = CountingChat(responses=[rewrite, "Thu ngân sách ước đạt 400,421 nghìn tỷ đồng [1]."])
     settings = Settings(
-        data_dir=tmp_path / "kb", embedding={"model": "fake"}, answer={"mode": "llm"}
+        data_dir=tmp_path / "kb",
+        embedding={"model": "fake"},
+        answer={"mode": "llm"},
+        conversation={"llm_rewrite": True},
     )
     bot = Assistant(settings, answerer=LLMAnswerer(chat_model=chat))
     bot.ingest([tiny_corpus])

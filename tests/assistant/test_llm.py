@@ -272,6 +272,18 @@ def test_from_settings_is_lazy_and_the_factory_picks_the_offline_mode():
     assert build_answerer(Settings(answer={"mode": "llm"})).offline.name == ExtractiveAnswerer.name
 
 
+def test_in_llm_mode_follow_ups_are_read_offline_unless_the_model_rewrite_is_asked_for():
+    from assistant.conversation import EvidenceCondenser
+    from assistant.factory import build_answerer, build_condenser
+
+    off = Settings(answer={"mode": "llm"})
+    assert isinstance(build_condenser(off, build_answerer(off)), EvidenceCondenser)
+    on = Settings(answer={"mode": "llm"}, conversation={"llm_rewrite": True})
+    condenser = build_condenser(on, build_answerer(on))
+    assert isinstance(condenser, LLMCondenser)
+    assert isinstance(condenser.fallback, EvidenceCondenser)
+
+
 def test_bad_limits_fail_fast():
     for bad in ({"timeout": 0}, {"max_tokens": 0}, {"support": 1.5}):
         with pytest.raises(ValueError):
