@@ -1,4 +1,5 @@
-"""What the chat page's events do: answer, keep conversations, take feedback, manage documents.
+"""What the chat page's events do: answer, keep conversations, take feedback (and, through
+:class:`~webapp.document_handlers.DocumentHandlers`, manage documents).
 
 :class:`PageHandlers` holds the methods ``app.build_app`` wires to the components.
 Each method takes and returns plain values (and Gradio updates), so the page's
@@ -38,21 +39,14 @@ from webapp.conversations import (
     new_browser_id,
     new_conversation_id,
 )
-from webapp.document_view import render_document_html
+from webapp.document_handlers import DocumentHandlers
 from webapp.feedback import feedback_record, vote_of
-from webapp.sources_panel import NO_SOURCES_HTML, SEARCHING_SOURCES_HTML, render_panel
+from webapp.sources_panel import NO_SOURCES_HTML, SEARCHING_SOURCES_HTML
 from webapp.ui_format import (
-    SOURCES_TABLE_HEADERS,
-    escape_markdown,
-    file_name_of,
     format_answer_markdown,
-    format_error_markdown,
     format_question_markdown,
-    source_choices,
-    sources_table,
     user_error_message,
 )
-from webapp.uploads import ingest_uploads
 
 log = logging.getLogger("assistant.app")
 
@@ -80,7 +74,7 @@ def _username(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request is not None else None
 
 
-class PageHandlers:
+class PageHandlers(DocumentHandlers):
     """The chat page's event handlers around one :class:`ChatSession`."""
 
     def __init__(self, session: ChatSession, max_mb: float) -> None:
@@ -88,16 +82,6 @@ class PageHandlers:
         self.assistant = session.assistant
         self.conversations = ConversationStore(session.settings.data_dir / "conversations")
         self.max_mb = max_mb
-
-    # ------------------------------------------------------------- the panel
-    def indexed(self) -> set[str] | None:
-        try:
-            return {s.source for s in self.assistant.sources()}
-        except StoreError:
-            return None
-
-    def panel(self, turns: list[dict], active: int | None = None) -> str:
-        return render_panel(turns, active, self.indexed())
 
     # ---------------------------------------------------------------- asking
     def respond(
@@ -344,75 +328,3 @@ class PageHandlers:
         if turn_id and self.session.feedback.set_reason(turn_id, reason):
             gr.Info("Đã ghi nhận góp ý, cảm ơn bạn!")
         return gr.Group(visible=False), ""
-
-    # ------------------------------------------------------------- documents
-    def open_document(self, cited: dict) -> str:
-        """The whole document of an indexed source at a cited passage (escaped HTML).
-
-        ``cited`` is what a source card holds: ``source``, ``start``/``end`` (the passage
-        in its article), ``qs``/``qe``/``ss``/``se`` (quote and answer span in the
-        passage) and ``text`` (the passage).
-        """
-        cited = cited if isinstance(cited, dict) else {}
-        source = str(cited.get("source", ""))
-        try:
-            known = {s.source: s for s in self.assistant.sources()}
-        except StoreError as e:
-            return render_document_html(None, source, {}, 0, 0, "", why=user_error_message(e))
-        return render_document_html(
-            known.get(source),
-            source,
-            cited,
-            cited.get("start"),
-            cited.get("end"),
-            str(cited.get("text", "")),
-        )
-
-    def documents_view(self) -> tuple:
-        """(documents table, delete dropdown)."""
-        try:
-            sources = self.assistant.sources()
-        except StoreError as e:
-            gr.Warning(user_error_message(e))
-            sources = []
-        rows = sources_table(sources, self.session.uploads_dir)
-        table = {"headers": SOURCES_TABLE_HEADERS, "data": rows}
-        return table, gr.Dropdown(choices=source_choices(sources), value=None)
-
-    def pick_document(self, table: Any, evt: gr.SelectData) -> Any:
-        """Clicking a row of the documents table selects it for deleting."""
-        row = evt.index[0] if isinstance(evt.index, list | tuple) else None
-        try:
-            sources = self.assistant.sources()
-        except StoreError:
-            return gr.skip()
-        return sources[row].source if row is not None and 0 <= row < len(sources) else gr.skip()
-
-    def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
-        """(ingest report, documents table, delete dropdown)."""
-        paths = [Path(f) for f in files or []]
-        report_html = ingest_uploads(self.session, paths, self.max_mb, progress)
-        return (report_html, *self.documents_view())
-
-    def delete_selected(self, source: str | None, turns: list[dict]) -> tuple:
-        """(message, report, table, dropdown, sources panel): the earlier upload report is
-        cleared, and answers citing the document say it is gone."""
-        if not source:
-            return (
-                "Chưa xoá gì: hãy chọn một tài liệu trong danh sách rồi bấm **Xoá tài liệu**.",
-                gr.skip(),
-                *self.documents_view(),
-                gr.skip(),
-            )
-        try:
-            removed = self.session.delete(source)
-        except (AssistantError, StoreError) as e:
-            msg = format_error_markdown(user_error_message(e))
-            return msg, gr.skip(), *self.documents_view(), gr.skip()
-        name = escape_markdown(file_name_of(source))
-        return (
-            f"🗑️ Đã xoá tài liệu {name} ({removed} đoạn).",
-            "",
-            *self.documents_view(),
-            self.panel(list(turns or [])) if turns else gr.skip(),
-        )
