@@ -165,7 +165,8 @@ def _sentences(text: str) -> list[tuple[str, list[int]]]:
 def _vocabularies(evidence: Sequence[Evidence], question: str) -> list[frozenset[str]]:
     asked = set(syllables(question))
     return [
-        frozenset(syllables(e.quote)) | (asked & set(syllables(e.context or e.quote))) for e in evidence
+        frozenset(syllables(e.quote)) | (asked & set(syllables(e.context or e.quote)))
+        for e in evidence
     ]
 
 
@@ -208,13 +209,24 @@ def _names_stated(sentence: str, evidence: Sequence[Evidence], asked: str) -> bo
     """Every name of ``sentence`` is written, as one string, in its evidence, or is a name
     of the question that the evidence's passage (or its title) also writes: the
     question's subject put in front of a fact from a passage about something else
-    ("Bề rộng của Ấn Độ Dương là 9.600 km" from a passage on the Atlantic) is not evidence."""
-    written = " ".join(normalized(e.quote) for e in evidence)
-    around = " ".join(normalized(f"{e.title}\n{e.context or e.quote}") for e in evidence)
-    return all(
-        (n := normalized(name)) in written or (n in asked and n in around)
-        for name in names(sentence)
-    )
+    ("Bề rộng của Ấn Độ Dương là 9.600 km" from a passage on the Atlantic) is not evidence.
+    When it cites several pieces, each number of the sentence must come from a piece
+    about each of the question's names it states, not the name from one and the number
+    from another."""
+    quotes = [normalized(e.quote) for e in evidence]
+    arounds = [normalized(f"{e.title}\n{e.context or e.quote}") for e in evidence]
+    held = [set(syllables(e.quote)) for e in evidence]
+    numbers = [w for w in syllables(sentence) if _NUMBER_RE.search(w)]
+    for name in names(sentence):
+        n = normalized(name)
+        about = [n in q or n in a for q, a in zip(quotes, arounds, strict=True)]
+        if not any(n in q for q in quotes) and not (n in asked and any(about)):
+            return False
+        if n in asked and not all(
+            any(ok and w in h for ok, h in zip(about, held, strict=True)) for w in numbers
+        ):
+            return False
+    return True
 
 
 def check_generated(

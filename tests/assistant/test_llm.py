@@ -326,6 +326,25 @@ def test_check_generated_rejects_the_questions_subject_put_before_another_subjec
     assert check_generated(swapped, indian, question=q).text
 
 
+def test_a_sentence_citing_two_passages_cannot_take_the_name_from_one_and_the_figure_from_the_other():
+    ev = [
+        Evidence(
+            "Các đại dương gồm Thái Bình Dương, Đại Tây Dương, Ấn Độ Dương.", title="Đại dương"
+        ),
+        Evidence("Đại Tây Dương có bề rộng khoảng 9.600 km.", title="Đại Tây Dương"),
+    ]
+    q = "Bề rộng của Ấn Độ Dương?"
+    assert not check_generated(
+        "Bề rộng của Ấn Độ Dương là khoảng 9.600 km [1][2].", ev, question=q
+    ).text
+    # a figure from each of two passages, each about the question's subject, is evidence
+    ok = [Evidence("Năm 2023 Hà Nội tăng 6,11%.", title="Hà Nội"),
+          Evidence("Năm 2024 thành phố tăng 6,27%.", title="Kinh tế Hà Nội")]  # fmt: skip
+    text = check_generated("Hà Nội tăng 6,11% năm 2023 và 6,27% năm 2024 [1][2].", ok,
+                           question="Hà Nội tăng trưởng bao nhiêu?").text  # fmt: skip
+    assert text == "Hà Nội tăng 6,11% năm 2023 và 6,27% năm 2024 [1] [2]."
+
+
 def test_the_llm_answer_may_name_the_subject_only_its_article_title_states():
     fact = "có diện tích 75.000.000 km² bao phủ 20% diện tích mặt nước trên Trái Đất"
     p = Passage(text=f"Đại dương này {fact}.", source="a.md", title="Ấn Độ Dương", score=1.0,
