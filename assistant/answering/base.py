@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from assistant.types import Answer, Passage
 from prompts.answer import NOT_FOUND_VI
 
-__all__ = ["NOT_FOUND_VI", "AnswerEvent", "Answerer", "Turn"]
+__all__ = ["NOT_FOUND_VI", "RELATED_HINT_VI", "AnswerEvent", "Answerer", "Turn", "refusal"]
+
+#: Added to the refusal when passages that may be related are listed below it.
+RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,25 @@ class AnswerEvent:
 
     delta: str = ""
     answer: Answer | None = None
+
+
+def refusal(
+    question: str, related: Sequence[Passage], *, search_query: str, confidence: float
+) -> Iterator[AnswerEvent]:
+    """The refusal every offline answerer gives, streamed: its text, then the ``Answer``
+    (abstained, listing ``related`` passages the reader may still look at)."""
+    text = NOT_FOUND_VI + (f" {RELATED_HINT_VI}" if related else "")
+    yield AnswerEvent(delta=text)
+    yield AnswerEvent(
+        answer=Answer(
+            text=text,
+            abstained=True,
+            related=list(related),
+            question=question,
+            search_query=search_query,
+            confidence=confidence,
+        )
+    )
 
 
 class Answerer(ABC):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent
+from assistant.answering.base import Answerer, AnswerEvent, refusal
 from assistant.answering.composer import Chosen, compose, word_groups
 from assistant.answering.direct_answer import best_span
 from assistant.answering.evidence import Evidence, EvidenceScorer, ScoredCandidate
@@ -35,7 +35,6 @@ from textvi import nfc, tokenize
 if TYPE_CHECKING:
     from assistant.settings import AnswerSettings
 
-RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
 MAX_DIRECT_CHARS = 80
 
 
@@ -116,18 +115,11 @@ class EvidenceAnswerer(Answerer):
         ev = self.scorer.score(query, passages)
         question = " ".join(nfc(question).split())
         if not ev.ranked or ev.confidence < self.abstain_threshold:
-            related = list(passages[: self.related_k])
-            text = NOT_FOUND_VI + (f" {RELATED_HINT_VI}" if related else "")
-            yield AnswerEvent(delta=text)
-            yield AnswerEvent(
-                answer=Answer(
-                    text=text,
-                    abstained=True,
-                    related=related,
-                    question=question,
-                    search_query=query,
-                    confidence=ev.confidence,
-                )
+            yield from refusal(
+                question,
+                passages[: self.related_k],
+                search_query=query,
+                confidence=ev.confidence,
             )
             return
         best = ev.ranked[0]

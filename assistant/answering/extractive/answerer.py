@@ -16,7 +16,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answering.base import NOT_FOUND_VI, Answerer, AnswerEvent, Turn
+from assistant.answering.base import (
+    RELATED_HINT_VI,
+    Answerer,
+    AnswerEvent,
+    Turn,
+    refusal,
+)
 from assistant.answering.citations import CitationNumbering
 from assistant.answering.composer import display, with_marker, word_groups
 from assistant.answering.extractive.scorer import SentenceScorer
@@ -31,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RELATED_HINT_VI", "Evidence", "ExtractiveAnswerer", "passage_support"]
 
-RELATED_HINT_VI = "Các đoạn có thể liên quan được liệt kê bên dưới."
 
 # A list announced by the best sentence ("... 4 cam kết hành động.") is given in
 # full, up to this many items, even beyond ``max_sentences``.
@@ -334,18 +339,11 @@ class ExtractiveAnswerer(Answerer):
         ev = self.evidence(question, passages, focus=focus)
         question = " ".join(nfc(question).split())
         if not ev.ranked or ev.confidence < self.abstain_threshold:
-            related = list(passages[: self.related_k])
-            text = NOT_FOUND_VI + (f" {RELATED_HINT_VI}" if related else "")
-            yield AnswerEvent(delta=text)
-            yield AnswerEvent(
-                answer=Answer(
-                    text=text,
-                    abstained=True,
-                    related=related,
-                    question=question,
-                    search_query=ev.query,
-                    confidence=ev.confidence,
-                )
+            yield from refusal(
+                question,
+                passages[: self.related_k],
+                search_query=ev.query,
+                confidence=ev.confidence,
             )
             return
 
